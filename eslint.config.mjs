@@ -1,0 +1,28 @@
+// Lint rules for the whole repository: the recommended sets, type-aware where it pays.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["node_modules/**", "out/**"] },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+        files: ["**/*.ts"],
+        rules: {
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+            "@typescript-eslint/consistent-type-imports": "off",
+            "no-console": ["error", { allow: ["error"] }],
+            eqeqeq: ["error", "always"],
+        },
+    },
+    {
+        // Command-line tools print their results on stdout by design.
+        files: ["scripts/**/*.ts", "test/**/*.ts"],
+        rules: { "no-console": "off" },
+    },
+    {
+        // Tests assert on recorded resource inputs, which are untyped JSON.
+        files: ["test/**/*.ts"],
+        rules: { "@typescript-eslint/no-explicit-any": "off" },
+    },
+);

@@ -1,0 +1,31 @@
+import { ConfigReader, ConfigSource, pulumiConfigSource } from "./reader";
+import { WebConfig, readWebConfig } from "./web";
+
+export { ConfigError, ConfigIssue, ConfigReader, ConfigSource, formatIssues } from "./reader";
+
+/** Every validated setting of a stack. Each tier adds its own part. */
+export interface StackConfig extends WebConfig {
+    /** The Docker engine the explicit docker provider talks to. */
+    dockerHost: string;
+}
+
+/** The project name, which is also the config namespace. */
+export const PROJECT = "hardened-stack";
+
+/**
+ * Reads and validates the whole stack configuration. Every bad key is reported at once, in one
+ * ConfigError, before the program registers any resource.
+ */
+export function loadConfig(source: ConfigSource = pulumiConfigSource(PROJECT)): StackConfig {
+    const reader = new ConfigReader(source, PROJECT);
+    const web = readWebConfig(reader);
+    const dockerHost = reader
+        .top(["dockerHost"])
+        .string("dockerHost", "unix:///var/run/docker.sock", {
+            pattern: /^(unix:\/\/\/[\w./-]+|ssh:\/\/[\w.-]+@[\w.-]+(:\d+)?|tcp:\/\/[\w.-]+:\d+)$/,
+            expected: "unix:///var/run/docker.sock, ssh://user@host or tcp://host:port (TLS)",
+        });
+    // Further tiers read their keys here, before finish(), so all problems surface together.
+    reader.finish();
+    return { ...web, dockerHost };
+}

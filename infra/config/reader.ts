@@ -1,0 +1,385 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One problem with one configuration key, phrased for the person who set it. */
+export interface ConfigIssue {
+    /** The full key, with its namespace and any path inside an object: `hardened-stack:app.port`. */
+    key: string;
+    /** What is wrong with the value, without repeating the value when it may be secret. */
+    problem: string;
+    /** The form the key accepts. */
+    expected: string;
+}
+
+/**
+ * Thrown once, after every key was read, when any key was invalid. Extends RunError so that
+ * the Pulumi CLI prints the message alone, without a stack trace.
+ */
+export class ConfigError extends pulumi.RunError {
+    /** Every problem found, in the order the keys were read. */
+    public readonly issues: ConfigIssue[];
+
+    constructor(issues: ConfigIssue[]) {
+        super(formatIssues(issues));
+        this.name = "ConfigError";
+        this.issues = issues;
+    }
+}
+
+/** Renders issues as the lines a user sees: one per key, with the expected form. */
+export function formatIssues(issues: ConfigIssue[]): string {
+    const lines = issues.map((i) => `  - ${i.key}: ${i.problem}; expected ${i.expected}`);
+    const noun = issues.length === 1 ? "setting is" : "settings are";
+    return [`${issues.length} configuration ${noun} invalid:`, ...lines].join("\n");
+}
+
+/** Where the reader gets raw values: plain values and the names of keys set with --secret. */
+export interface ConfigSource {
+    /** The raw value of a top-level key (objects and lists as parsed YAML), or undefined. */
+    get(key: string): unknown;
+    /** Whether the key was set with `pulumi config set --secret`. */
+    isSecret(key: string): boolean;
+}
+
+/** A ConfigSource over the running Pulumi program's configuration. */
+export function pulumiConfigSource(namespace: string): ConfigSource {
+    const config = new pulumi.Config(namespace);
+    return {
+        get(key) {
+            const raw = config.get(key);
+            if (raw === undefined) {
+                return undefined;
+            }
+            // Structured values arrive as JSON text; scalars arrive as plain text.
+            try {
+                return JSON.parse(raw);
+            } catch {
+                return raw;
+            }
+        },
+        isSecret(key) {
+            // The SDK keeps the list of keys set with --secret; it is not in the typed API.
+            const runtime = pulumi.runtime as unknown as { isConfigSecret(k: string): boolean };
+            return runtime.isConfigSecret(`${namespace}:${key}`);
+        },
+    };
+}
+
+/** Characters that could end a directive or a quoted string in a rendered config file. */
+const UNSAFE_IN_RENDERED = /[;{}"'`\\\r\n\t]/;
+
+/**
+ * Reads configuration keys and records every problem instead of stopping at the first. Call
+ * `finish()` after all reads: it throws one ConfigError naming every bad key.
+ */
+export class ConfigReader {
+    private readonly issues: ConfigIssue[] = [];
+
+    constructor(
+        private readonly source: ConfigSource,
+        /** The namespace shown in key names, normally the project name. */
+        public readonly namespace: string,
+    ) {}
+
+    /** The full display name of a key or a path inside one. */
+    keyName(path: string): string {
+        return `${this.namespace}:${path}`;
+    }
+
+    /** Records a problem found by code outside the reader (cross-field rules). */
+    report(path: string, problem: string, expected: string): void {
+        this.issues.push({ key: this.keyName(path), problem, expected });
+    }
+
+    /** Whether a top-level key was set as a secret. */
+    isSecret(key: string): boolean {
+        return this.source.isSecret(key);
+    }
+
+    /** The raw value of a top-level key, or undefined. */
+    raw(key: string): unknown {
+        return this.source.get(key);
+    }
+
+    /**
+     * Reads a top-level object key and returns a view of its fields. An absent key reads as
+     * an empty object, so every field takes its default. Unknown fields are reported, which
+     * catches typos such as `hsts.maxage`.
+     */
+    object(key: string, knownFields: readonly string[]): ObjectView {
+        const value = this.source.get(key);
+        if (value === undefined || value === null) {
+            return new ObjectView(this, key, {});
+        }
+        if (typeof value !== "object" || Array.isArray(value)) {
+            this.report(key, `is ${describe(value)}`, "an object of settings");
+            return new ObjectView(this, key, {});
+        }
+        const record = value as Record<string, unknown>;
+        for (const field of Object.keys(record)) {
+            if (!knownFields.includes(field)) {
+                this.report(
+                    `${key}.${field}`,
+                    "is not a known setting",
+                    `one of ${knownFields.join(", ")}`,
+                );
+            }
+        }
+        return new ObjectView(this, key, record);
+    }
+
+    /** A view over several top-level keys at once, read like the fields of one object. */
+    top(keys: readonly string[]): ObjectView {
+        const record: Record<string, unknown> = {};
+        for (const key of keys) {
+            record[key] = this.source.get(key);
+        }
+        return new ObjectView(this, "", record);
+    }
+
+    /** Throws a ConfigError naming every problem recorded so far, if there is any. */
+    finish(): void {
+        if (this.issues.length > 0) {
+            throw new ConfigError([...this.issues]);
+        }
+    }
+}
+
+/** Typed, validated reads of the fields of one object-valued key. */
+export class ObjectView {
+    constructor(
+        private readonly reader: ConfigReader,
+        /** The top-level key, or a dotted path to a nested object. */
+        public readonly path: string,
+        private readonly record: Record<string, unknown>,
+    ) {}
+
+    /** The display path of a field of this object. */
+    sub(field: string): string {
+        return this.path ? `${this.path}.${field}` : field;
+    }
+
+    /** Whether the field was given at all. */
+    has(field: string): boolean {
+        return this.record[field] !== undefined;
+    }
+
+    /** A nested object field, read the same way as a top-level one. */
+    object(field: string, knownFields: readonly string[]): ObjectView {
+        const value = this.record[field];
+        const path = this.sub(field);
+        if (value === undefined || value === null) {
+            return new ObjectView(this.reader, path, {});
+        }
+        if (typeof value !== "object" || Array.isArray(value)) {
+            this.reader.report(path, `is ${describe(value)}`, "an object of settings");
+            return new ObjectView(this.reader, path, {});
+        }
+        const record = value as Record<string, unknown>;
+        for (const key of Object.keys(record)) {
+            if (!knownFields.includes(key)) {
+                this.reader.report(
+                    `${path}.${key}`,
+                    "is not a known setting",
+                    `one of ${knownFields.join(", ")}`,
+                );
+            }
+        }
+        return new ObjectView(this.reader, path, record);
+    }
+
+    /** A string field, checked against a pattern that describes its whole form. */
+    string(field: string, fallback: string, rule?: StringRule): string {
+        const value = this.record[field];
+        if (value === undefined) {
+            return fallback;
+        }
+        return checkString(this.reader, this.sub(field), value, rule) ?? fallback;
+    }
+
+    /** An integer field within [min, max]. */
+    integer(field: string, fallback: number, min: number, max: number): number {
+        const value = this.record[field];
+        if (value === undefined) {
+            return fallback;
+        }
+        return checkInteger(this.reader, this.sub(field), value, min, max) ?? fallback;
+    }
+
+    /** A number field (fractions allowed) within [min, max]. */
+    number(field: string, fallback: number, min: number, max: number): number {
+        const value = this.record[field];
+        const path = this.sub(field);
+        if (value === undefined) {
+            return fallback;
+        }
+        const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+        if (typeof n !== "number" || !Number.isFinite(n) || n < min || n > max) {
+            this.reader.report(path, `is ${describe(value)}`, `a number from ${min} to ${max}`);
+            return fallback;
+        }
+        return n;
+    }
+
+    /** A boolean field; accepts true/false and the strings "true"/"false". */
+    boolean(field: string, fallback: boolean): boolean {
+        const value = this.record[field];
+        if (value === undefined) {
+            return fallback;
+        }
+        if (value === true || value === "true") {
+            return true;
+        }
+        if (value === false || value === "false") {
+            return false;
+        }
+        this.reader.report(this.sub(field), `is ${describe(value)}`, "true or false");
+        return fallback;
+    }
+
+    /** One of a fixed set of strings. */
+    oneOf<T extends string>(field: string, fallback: T, choices: readonly T[]): T {
+        const value = this.record[field];
+        if (value === undefined) {
+            return fallback;
+        }
+        if (typeof value === "string" && (choices as readonly string[]).includes(value)) {
+            return value as T;
+        }
+        this.reader.report(
+            this.sub(field),
+            `is ${describe(value)}`,
+            `one of ${choices.map((c) => `"${c}"`).join(", ")}`,
+        );
+        return fallback;
+    }
+
+    /** A list of strings, each checked against the rule. */
+    stringList(field: string, fallback: string[], rule?: StringRule & { minItems?: number }) {
+        const value = this.record[field];
+        const path = this.sub(field);
+        if (value === undefined) {
+            return fallback;
+        }
+        if (!Array.isArray(value)) {
+            this.reader.report(path, `is ${describe(value)}`, "a list of strings");
+            return fallback;
+        }
+        if (rule?.minItems !== undefined && value.length < rule.minItems) {
+            this.reader.report(path, `has ${value.length} items`, `at least ${rule.minItems}`);
+        }
+        const out: string[] = [];
+        value.forEach((item, i) => {
+            const s = checkString(this.reader, `${path}[${i}]`, item, rule);
+            if (s !== undefined) {
+                out.push(s);
+            }
+        });
+        return out;
+    }
+
+    /** A map of string keys to string values, each side checked against its rule. */
+    stringMap(field: string, keyRule: StringRule, valueRule?: StringRule): Record<string, string> {
+        const value = this.record[field];
+        const path = this.sub(field);
+        if (value === undefined || value === null) {
+            return {};
+        }
+        if (typeof value !== "object" || Array.isArray(value)) {
+            this.reader.report(path, `is ${describe(value)}`, "a map of names to strings");
+            return {};
+        }
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+            const name = checkString(this.reader, `${path}.${k}`, k, keyRule, "its name");
+            const text = checkString(this.reader, `${path}.${k}`, v, valueRule);
+            if (name !== undefined && text !== undefined) {
+                out[name] = text;
+            }
+        }
+        return out;
+    }
+
+    /** Reports a problem with a field of this object. */
+    report(field: string, problem: string, expected: string): void {
+        this.reader.report(this.sub(field), problem, expected);
+    }
+}
+
+/** How a string must look. `pattern` must match the whole value. */
+export interface StringRule {
+    /** A regular expression for the whole value. */
+    pattern?: RegExp;
+    /** The expected form, in words, shown when the value does not match. */
+    expected?: string;
+    /** Whether the value will be written into a rendered config file (refuses ; { } quotes). */
+    rendered?: boolean;
+    /** An extra check; returns a problem description or undefined. */
+    check?: (value: string) => string | undefined;
+}
+
+function checkString(
+    reader: ConfigReader,
+    path: string,
+    value: unknown,
+    rule: StringRule | undefined,
+    what = "",
+): string | undefined {
+    const subject = what ? `${what} ` : "";
+    const expected = rule?.expected ?? "a string";
+    if (typeof value !== "string" && typeof value !== "number") {
+        reader.report(path, `${subject}is ${describe(value)}`, expected);
+        return undefined;
+    }
+    const text = String(value);
+    if (rule?.rendered && UNSAFE_IN_RENDERED.test(text)) {
+        reader.report(
+            path,
+            `${subject}contains a character that could inject a directive (; { } quotes, backslash or a line break)`,
+            expected,
+        );
+        return undefined;
+    }
+    if (rule?.pattern && !rule.pattern.test(text)) {
+        reader.report(path, `${subject}is ${describe(text)}`, expected);
+        return undefined;
+    }
+    const problem = rule?.check?.(text);
+    if (problem) {
+        reader.report(path, `${subject}${problem}`, expected);
+        return undefined;
+    }
+    return text;
+}
+
+function checkInteger(
+    reader: ConfigReader,
+    path: string,
+    value: unknown,
+    min: number,
+    max: number,
+): number | undefined {
+    const n = typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
+        reader.report(path, `is ${describe(value)}`, `a whole number from ${min} to ${max}`);
+        return undefined;
+    }
+    return n;
+}
+
+/** A short, safe description of a value for an error message. */
+export function describe(value: unknown): string {
+    if (value === null) {
+        return "null";
+    }
+    if (Array.isArray(value)) {
+        return "a list";
+    }
+    if (typeof value === "object") {
+        return "an object";
+    }
+    if (typeof value === "string") {
+        const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+        return `"${shown.replace(/[\r\n]/g, "\\n")}"`;
+    }
+    return String(value);
+}

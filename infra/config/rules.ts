@@ -1,0 +1,130 @@
+import { StringRule } from "./reader";
+
+/** A DNS host name of letters, digits and hyphens (RFC 1123), optionally a leading `*.`. */
+export const HOSTNAME: StringRule = {
+    rendered: true,
+    pattern:
+        /^(\*\.)?(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i,
+    expected: "a DNS name such as app.example.com (letters, digits, hyphens and dots)",
+};
+
+/** An IPv4 address in dotted-quad form. */
+export const IPV4: StringRule = {
+    rendered: true,
+    pattern: /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/,
+    expected: "an IPv4 address such as 203.0.113.10",
+};
+
+/** An IPv4 network in CIDR form whose address has no host bits set. */
+export const IPV4_CIDR: StringRule = {
+    rendered: true,
+    pattern: /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/,
+    expected: "an IPv4 network in CIDR form such as 172.30.0.0/24",
+    check: (value) => {
+        const parsed = parseCidr(value);
+        if (!parsed) {
+            return `is "${value}", which is not a valid network`;
+        }
+        if (parsed.hostBits) {
+            return `is "${value}", which has host bits set (the network is ${parsed.network})`;
+        }
+        return undefined;
+    },
+};
+
+/** An absolute URL path for nginx: starts with `/`, no spaces, quotes or directive characters. */
+export const URL_PATH: StringRule = {
+    rendered: true,
+    pattern: /^\/[A-Za-z0-9._~!$&()*+,=:@%/-]*$/,
+    expected: "an absolute URL path such as /healthz",
+};
+
+/** An HTTP header value that nginx can carry in a quoted string. */
+export const HEADER_VALUE: StringRule = {
+    rendered: true,
+    pattern: /^[\x20-\x7e]+$/,
+    expected: "printable ASCII text without ; { } quotes or backslashes",
+};
+
+/** An nginx size such as `10m`, `512k` or `1024`. */
+export const NGINX_SIZE: StringRule = {
+    rendered: true,
+    pattern: /^\d{1,6}[kKmM]?$/,
+    expected: "an nginx size such as 10m, 512k or 1024",
+};
+
+/** An environment variable name. */
+export const ENV_NAME: StringRule = {
+    pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+    expected: "an environment variable name of letters, digits and underscores",
+};
+
+/** A numeric `uid:gid` pair, both non-zero. */
+export const NON_ROOT_USER: StringRule = {
+    pattern: /^[1-9]\d{0,9}:[1-9]\d{0,9}$/,
+    expected: "a numeric non-root uid:gid such as 10001:10001",
+};
+
+/** Matches an image reference pinned by digest: `repo[:tag]@sha256:<64 hex>`. */
+export const DIGEST_PINNED =
+    /^[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64}$/;
+
+/** Matches any syntactically valid image reference, pinned or not. */
+export const IMAGE_REFERENCE =
+    /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+/** An image reference; outside dev stacks it must carry a digest. */
+export function imageRule(requireDigest: boolean): StringRule {
+    return requireDigest
+        ? {
+              pattern: DIGEST_PINNED,
+              expected:
+                  "an image pinned by digest, such as ghcr.io/org/app:1.4.2@sha256:<64 hex digits>",
+          }
+        : {
+              pattern: IMAGE_REFERENCE,
+              expected: "an image reference such as ghcr.io/org/app:1.4.2 (a digest is advised)",
+              check: (v) => (/:latest$/.test(v) ? 'uses the mutable tag "latest"' : undefined),
+          };
+}
+
+/** A parsed IPv4 CIDR: the address as a number, the prefix length, and the mask. */
+export interface Cidr {
+    base: number;
+    prefix: number;
+    network: string;
+    hostBits: boolean;
+}
+
+/** Parses `a.b.c.d/n`; returns undefined for anything that is not a valid IPv4 CIDR. */
+export function parseCidr(text: string): Cidr | undefined {
+    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+    if (!match) {
+        return undefined;
+    }
+    const octets = match.slice(1, 5).map(Number);
+    const prefix = Number(match[5]);
+    if (octets.some((o) => o > 255) || prefix > 32) {
+        return undefined;
+    }
+    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+    const size = 2 ** (32 - prefix);
+    const base = Math.floor(address / size) * size;
+    return { base, prefix, network: `${ipToString(base)}/${prefix}`, hostBits: base !== address };
+}
+
+/** Whether two IPv4 networks share any address. */
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+    const aEnd = a.base + 2 ** (32 - a.prefix);
+    const bEnd = b.base + 2 ** (32 - b.prefix);
+    return a.base < bEnd && b.base < aEnd;
+}
+
+/** The address `offset` places after the start of the network, as dotted text. */
+export function addressInCidr(cidr: Cidr, offset: number): string {
+    return ipToString(cidr.base + offset);
+}
+
+function ipToString(n: number): string {
+    return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}

@@ -1,0 +1,336 @@
+import { ConfigReader, ObjectView } from "./reader";
+import {
+    ENV_NAME,
+    HEADER_VALUE,
+    HOSTNAME,
+    IPV4,
+    IPV4_CIDR,
+    NGINX_SIZE,
+    NON_ROOT_USER,
+    URL_PATH,
+    addressInCidr,
+    cidrsOverlap,
+    imageRule,
+    parseCidr,
+} from "./rules";
+
+/** `dev` relaxes only what a laptop cannot provide: self-signed TLS and tag-only images. */
+export type Environment = "dev" | "production";
+
+/** Subnets of the segmented Docker networks. */
+export interface NetworkConfig {
+    /** The frontend bridge network: nginx and the app. */
+    frontendSubnet: string;
+    /** The internal backend network: the app, PostgreSQL and Vault. No route out. */
+    backendSubnet: string;
+    /** The fixed address nginx takes on the frontend network (firewall rules name it). */
+    proxyAddress: string;
+}
+
+/** Where the public certificate comes from. */
+export interface TlsConfig {
+    /** `self-signed` makes one with @pulumi/tls; `provided` reads tlsCertificate/tlsPrivateKey. */
+    source: "self-signed" | "provided";
+    /** Key type of the self-signed certificate. ECDSA P-256 handshakes faster than RSA 2048. */
+    keyAlgorithm: "ECDSA-P256" | "RSA-2048";
+    /** Lifetime of the self-signed certificate in hours (at most 366 days). */
+    validityHours: number;
+}
+
+/** CPU, memory and process ceilings of one container. */
+export interface ResourceLimits {
+    /** Memory ceiling in MB; swap is set equal so the container cannot swap. */
+    memoryMb: number;
+    /** CPU ceiling in cores. */
+    cpus: number;
+    /** Ceiling on processes of the container's uid (RLIMIT_NPROC). */
+    maxProcesses: number;
+}
+
+/** HTTP Strict Transport Security. */
+export interface HstsConfig {
+    maxAgeSeconds: number;
+    includeSubDomains: boolean;
+    preload: boolean;
+}
+
+/** Per-client request and connection limits at the proxy. */
+export interface RateLimitConfig {
+    /** Sustained requests per second per client address. */
+    requestsPerSecond: number;
+    /** Requests a client may send above the rate before it gets 429. */
+    burst: number;
+    /** Concurrent connections per client address. */
+    connectionsPerClient: number;
+}
+
+/** The nginx edge. */
+export interface ProxyConfig {
+    /** nginx image; pinned by digest outside dev. */
+    image: string;
+    /** Host address the public ports bind to (0.0.0.0 for every address). */
+    bindAddress: string;
+    /** Host port for HTTPS. */
+    httpsPort: number;
+    /** Host port for the HTTP-to-HTTPS redirect. */
+    httpPort: number;
+    /** Largest request body nginx accepts. */
+    clientMaxBodySize: string;
+    /** Seconds nginx waits for the app's response. */
+    upstreamTimeoutSeconds: number;
+    /** Numeric uid:gid nginx runs as. */
+    user: string;
+    limits: ResourceLimits;
+    rateLimit: RateLimitConfig;
+    hsts: HstsConfig;
+    /** Content-Security-Policy sent on every response. */
+    contentSecurityPolicy: string;
+    /** Permissions-Policy sent on every response. */
+    permissionsPolicy: string;
+    /** Referrer-Policy sent on every response. */
+    referrerPolicy: string;
+}
+
+/** The application behind the proxy. */
+export interface AppConfig {
+    /** Container name prefix and upstream host name. */
+    name: string;
+    /** Application image; pinned by digest outside dev. */
+    image: string;
+    /** Port the app listens on inside its container (never published). */
+    port: number;
+    /** Path the healthcheck requests. */
+    healthPath: string;
+    /** Numeric uid:gid the app runs as. */
+    user: string;
+    /** Non-secret environment variables. */
+    env: Record<string, string>;
+    /** Names of environment variables whose values come from the secret key appSecretEnv. */
+    secretEnvNames: string[];
+    limits: ResourceLimits;
+}
+
+/** The settings of the web tier: networks, TLS, proxy and app. */
+export interface WebConfig {
+    environment: Environment;
+    domains: string[];
+    network: NetworkConfig;
+    tls: TlsConfig;
+    proxy: ProxyConfig;
+    app: AppConfig;
+}
+
+const HOURS_PER_DAY = 24;
+
+/** nginx from Debian bookworm's package, as the default edge image (pinned outside dev). */
+export const DEFAULT_PROXY_IMAGE = "nginx:1.27-bookworm";
+
+/** The Daur AI service, the default application. */
+export const DEFAULT_APP_IMAGE = "ghcr.io/daur-ai/daur-ai:1.0.0";
+
+/** A strict default policy: same-origin everything, no plugins, no framing. */
+export const DEFAULT_CSP =
+    "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
+/** Reads and validates the web tier's keys. */
+export function readWebConfig(reader: ConfigReader): WebConfig {
+    const top = reader.top(["environment", "domains"]);
+    const environment = top.oneOf<Environment>("environment", "production", ["dev", "production"]);
+    const domains = top.stringList("domains", [], { ...HOSTNAME, minItems: 1 });
+    if (!top.has("domains")) {
+        top.report("domains", "is not set", "a list of DNS names such as [app.example.com]");
+    }
+    const requireDigest = environment !== "dev";
+
+    const net = reader.object("network", ["frontendSubnet", "backendSubnet", "proxyAddress"]);
+    const frontendSubnet = net.string("frontendSubnet", "172.30.0.0/24", IPV4_CIDR);
+    const backendSubnet = net.string("backendSubnet", "172.30.1.0/24", IPV4_CIDR);
+    const front = parseCidr(frontendSubnet);
+    const back = parseCidr(backendSubnet);
+    if (front && back && cidrsOverlap(front, back)) {
+        net.report("backendSubnet", "overlaps network.frontendSubnet", "a separate network");
+    }
+    const proxyAddress = net.string(
+        "proxyAddress",
+        front ? addressInCidr(front, 10) : "172.30.0.10",
+        IPV4,
+    );
+
+    const tlsView = reader.object("tls", ["source", "keyAlgorithm", "validityDays"]);
+    const tls: TlsConfig = {
+        source: tlsView.oneOf("source", environment === "dev" ? "self-signed" : "provided", [
+            "self-signed",
+            "provided",
+        ]),
+        keyAlgorithm: tlsView.oneOf("keyAlgorithm", "ECDSA-P256", ["ECDSA-P256", "RSA-2048"]),
+        validityHours: tlsView.integer("validityDays", 90, 1, 366) * HOURS_PER_DAY,
+    };
+
+    const proxy = readProxy(reader, requireDigest);
+    const app = readApp(reader, requireDigest);
+    return {
+        environment,
+        domains,
+        network: { frontendSubnet, backendSubnet, proxyAddress },
+        tls,
+        proxy,
+        app,
+    };
+}
+
+function readLimits(view: ObjectView, defaults: ResourceLimits): ResourceLimits {
+    const limits = view.object("limits", ["memoryMb", "cpus", "maxProcesses"]);
+    return {
+        memoryMb: limits.integer("memoryMb", defaults.memoryMb, 16, 1024 * 1024),
+        cpus: limits.number("cpus", defaults.cpus, 0.05, 256),
+        maxProcesses: limits.integer("maxProcesses", defaults.maxProcesses, 8, 65536),
+    };
+}
+
+function readProxy(reader: ConfigReader, requireDigest: boolean): ProxyConfig {
+    const view = reader.object("proxy", [
+        "image",
+        "bindAddress",
+        "httpsPort",
+        "httpPort",
+        "clientMaxBodySize",
+        "upstreamTimeoutSeconds",
+        "user",
+        "limits",
+        "rateLimit",
+        "hsts",
+        "contentSecurityPolicy",
+        "permissionsPolicy",
+        "referrerPolicy",
+    ]);
+    const rate = view.object("rateLimit", ["requestsPerSecond", "burst", "connectionsPerClient"]);
+    const hsts = view.object("hsts", ["maxAgeSeconds", "includeSubDomains", "preload"]);
+    const hstsConfig: HstsConfig = {
+        maxAgeSeconds: hsts.integer("maxAgeSeconds", 63072000, 31536000, 126144000),
+        includeSubDomains: hsts.boolean("includeSubDomains", true),
+        preload: hsts.boolean("preload", false),
+    };
+    if (hstsConfig.preload && !hstsConfig.includeSubDomains) {
+        hsts.report("preload", "is true without includeSubDomains", "includeSubDomains: true");
+    }
+    const csp = view.string("contentSecurityPolicy", DEFAULT_CSP, {
+        ...HEADER_VALUE,
+        expected: "a Content-Security-Policy with default-src and no 'unsafe-eval'",
+        rendered: false,
+        pattern: /^[\x20-\x7e]+$/,
+        check: (v) => {
+            if (/[\r\n{}"\\]/.test(v)) {
+                return "contains a character that could inject a directive ({ } double quotes, backslash or a line break)";
+            }
+            if (!/(^|;)\s*default-src\s/.test(v)) {
+                return "has no default-src directive";
+            }
+            if (/'unsafe-eval'/.test(v)) {
+                return "allows 'unsafe-eval'";
+            }
+            return undefined;
+        },
+    });
+    return {
+        image: view.string("image", DEFAULT_PROXY_IMAGE, imageRule(requireDigest)),
+        bindAddress: view.string("bindAddress", "0.0.0.0", IPV4),
+        httpsPort: view.integer("httpsPort", 443, 1, 65535),
+        httpPort: view.integer("httpPort", 80, 1, 65535),
+        clientMaxBodySize: view.string("clientMaxBodySize", "10m", NGINX_SIZE),
+        upstreamTimeoutSeconds: view.integer("upstreamTimeoutSeconds", 30, 1, 600),
+        user: view.string("user", "101:101", NON_ROOT_USER),
+        limits: readLimits(view, { memoryMb: 256, cpus: 1, maxProcesses: 64 }),
+        rateLimit: {
+            requestsPerSecond: rate.integer("requestsPerSecond", 10, 1, 100000),
+            burst: rate.integer("burst", 20, 0, 100000),
+            connectionsPerClient: rate.integer("connectionsPerClient", 20, 1, 100000),
+        },
+        hsts: hstsConfig,
+        contentSecurityPolicy: csp,
+        permissionsPolicy: view.string(
+            "permissionsPolicy",
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+            HEADER_VALUE,
+        ),
+        referrerPolicy: view.oneOf("referrerPolicy", "strict-origin-when-cross-origin", [
+            "no-referrer",
+            "same-origin",
+            "strict-origin",
+            "strict-origin-when-cross-origin",
+        ]),
+    };
+}
+
+function readApp(reader: ConfigReader, requireDigest: boolean): AppConfig {
+    const view = reader.object("app", [
+        "name",
+        "image",
+        "port",
+        "healthPath",
+        "user",
+        "env",
+        "limits",
+    ]);
+    const env = view.stringMap("env", ENV_NAME, { pattern: /^[^\r\n\0]*$/, expected: "one line" });
+    for (const name of Object.keys(env)) {
+        if (SECRET_LOOKING.test(name)) {
+            view.report(
+                `env.${name}`,
+                "looks like a secret but is set in plain config",
+                "the value in the secret key appSecretEnv (pulumi config set --secret --path appSecretEnv." +
+                    `${name} ...)`,
+            );
+        }
+    }
+    const secretEnvNames = readSecretEnvNames(reader);
+    for (const name of secretEnvNames) {
+        if (name in env) {
+            view.report(`env.${name}`, "is also set in appSecretEnv", "each variable set once");
+        }
+    }
+    return {
+        name: view.string("name", "daur-ai", {
+            pattern: /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
+            expected: "a lower-case name of letters, digits and hyphens such as daur-ai",
+        }),
+        image: view.string("image", DEFAULT_APP_IMAGE, imageRule(requireDigest)),
+        port: view.integer("port", 8000, 1024, 65535),
+        healthPath: view.string("healthPath", "/healthz", URL_PATH),
+        user: view.string("user", "10001:10001", NON_ROOT_USER),
+        env,
+        secretEnvNames,
+        limits: readLimits(view, { memoryMb: 1024, cpus: 1, maxProcesses: 256 }),
+    };
+}
+
+/** The names in appSecretEnv; the values are read later, as secrets, by the program. */
+function readSecretEnvNames(reader: ConfigReader): string[] {
+    const raw = reader.raw("appSecretEnv");
+    if (raw === undefined) {
+        return [];
+    }
+    if (!reader.isSecret("appSecretEnv")) {
+        reader.report(
+            "appSecretEnv",
+            "is set in plain text",
+            "a secret: pulumi config set --secret --path appSecretEnv.NAME VALUE",
+        );
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        reader.report("appSecretEnv", "is not a map", "a map of variable names to secret values");
+        return [];
+    }
+    const names: string[] = [];
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+        if (!ENV_NAME.pattern?.test(name)) {
+            reader.report(`appSecretEnv.${name}`, "is not a valid name", ENV_NAME.expected!);
+        } else if (typeof value !== "string" || value.length === 0) {
+            reader.report(`appSecretEnv.${name}`, "is not a non-empty string", "a secret string");
+        } else {
+            names.push(name);
+        }
+    }
+    return names.sort();
+}

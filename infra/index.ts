@@ -1,0 +1,25 @@
+// The Pulumi program: validate the stack's config, then build the stack from it.
+import * as pulumi from "@pulumi/pulumi";
+
+import { PROJECT, loadConfig } from "./config";
+import { createStack } from "./stack";
+
+const config = loadConfig();
+const raw = new pulumi.Config(PROJECT);
+const outputs = createStack(config, {
+    appSecretEnv:
+        raw.getSecretObject<Record<string, string>>("appSecretEnv") ??
+        pulumi.secret<Record<string, string>>({}),
+    tlsCertificate:
+        config.tls.source === "provided" ? raw.requireSecret("tlsCertificate") : undefined,
+    tlsPrivateKey:
+        config.tls.source === "provided" ? raw.requireSecret("tlsPrivateKey") : undefined,
+});
+
+export const url = outputs.url;
+export const frontendNetwork = outputs.frontendNetwork;
+export const backendNetwork = outputs.backendNetwork;
+export const proxyContainer = outputs.proxyContainer;
+export const appContainer = outputs.appContainer;
+export const certificatePem = outputs.certificatePem;
+export const nginxConf = outputs.nginxConf;

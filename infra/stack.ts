@@ -1,0 +1,132 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+
+import { App } from "./components/app";
+import { SegmentedNetworks } from "./components/segmentedNetworks";
+import { TlsCertificate } from "./components/tlsCertificate";
+import { WebProxy } from "./components/webProxy";
+import { StackConfig } from "./config";
+import { nginxModel } from "./render/nginx";
+
+/** Secret inputs, read by the program as secrets and never validated in the clear. */
+export interface StackSecrets {
+    /** Secret environment values of the app, by name. */
+    appSecretEnv: pulumi.Output<Record<string, string>>;
+    /** Provided certificate chain (tls.source = provided). */
+    tlsCertificate?: pulumi.Output<string>;
+    /** Provided private key (tls.source = provided). */
+    tlsPrivateKey?: pulumi.Output<string>;
+}
+
+/** The explicit providers every resource uses; default providers are disabled. */
+export interface StackProviders {
+    docker: docker.Provider;
+    tls: tls.Provider;
+}
+
+/** What the stack exports. */
+export interface StackOutputs {
+    url: string;
+    frontendNetwork: pulumi.Output<string>;
+    backendNetwork: pulumi.Output<string>;
+    proxyContainer: pulumi.Output<string>;
+    appContainer: pulumi.Output<string>;
+    certificatePem: pulumi.Output<string>;
+    nginxConf: string;
+}
+
+/**
+ * Builds the whole stack from validated config. Reads top to bottom: providers, networks, the
+ * certificate, the app, and nginx in front of it. The data tier and the host firewall attach
+ * at the marked places.
+ */
+export function createStack(config: StackConfig, secrets: StackSecrets): StackOutputs {
+    // Explicit providers; Pulumi.yaml disables the default ones so nothing falls back silently.
+    const providers: StackProviders = {
+        docker: new docker.Provider("docker", { host: config.dockerHost }),
+        tls: new tls.Provider("tls", {}),
+    };
+    const opts = { providers: [providers.docker, providers.tls] };
+
+    // Segmented networks: frontend for nginx and the app, an internal backend for the data tier.
+    const networks = new SegmentedNetworks(
+        "net",
+        {
+            frontend: { subnet: config.network.frontendSubnet, internal: false },
+            backend: {
+                subnet: config.network.backendSubnet,
+                internal: true,
+            },
+        },
+        opts,
+    );
+
+    // The public certificate: self-signed for dev, provided (key as a secret) otherwise.
+    const certificate = new TlsCertificate(
+        "edge-tls",
+        {
+            dnsNames: config.domains,
+            source: config.tls.source,
+            keyAlgorithm: config.tls.keyAlgorithm,
+            validityHours: config.tls.validityHours,
+            certificatePem: secrets.tlsCertificate,
+            privateKeyPem: secrets.tlsPrivateKey,
+        },
+        opts,
+    );
+
+    // The data and secrets tier attaches here: it adds backend containers and app settings.
+    const appExtraEnv: Record<string, pulumi.Input<string>> = {};
+
+    // The application, on the frontend network only until a data tier joins it to the backend.
+    const secretEnv = Object.fromEntries(
+        config.app.secretEnvNames.map((n) => [n, secrets.appSecretEnv.apply((all) => all[n])]),
+    );
+    const app = new App(
+        config.app.name,
+        {
+            config: config.app,
+            image: config.app.image,
+            networks: [{ name: networks.frontend.name, aliases: [config.app.name] }],
+            secretEnv,
+            extraEnv: appExtraEnv,
+        },
+        opts,
+    );
+
+    // nginx, the only container with published ports.
+    const proxy = new WebProxy(
+        "edge",
+        {
+            image: config.proxy.image,
+            user: config.proxy.user,
+            model: nginxModel(config),
+            certificatePem: certificate.certificatePem,
+            privateKeyPem: certificate.privateKeyPem,
+            network: {
+                name: networks.frontend.name,
+                aliases: ["edge"],
+                ipv4Address: config.network.proxyAddress,
+            },
+            bindAddress: config.proxy.bindAddress,
+            httpsPort: config.proxy.httpsPort,
+            httpPort: config.proxy.httpPort,
+            limits: config.proxy.limits,
+        },
+        { ...opts, dependsOn: [app] },
+    );
+
+    // The host firewall attaches here: it needs nginx's address and container ports.
+
+    const port = config.proxy.httpsPort === 443 ? "" : `:${config.proxy.httpsPort}`;
+    return {
+        url: `https://${config.domains[0]}${port}/`,
+        frontendNetwork: networks.frontend.name,
+        backendNetwork: networks.backend.name,
+        proxyContainer: proxy.container.containerName,
+        appContainer: app.container.containerName,
+        certificatePem: certificate.certificatePem,
+        nginxConf: proxy.nginxConf,
+    };
+}
