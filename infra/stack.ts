@@ -88,7 +88,13 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
         {
             config: config.app,
             image: config.app.image,
-            networks: [{ name: networks.frontend.name, aliases: [config.app.name] }],
+            networks: [
+                {
+                    name: networks.frontend.name,
+                    aliases: [config.app.name],
+                    ipv4Address: config.network.appAddress,
+                },
+            ],
             secretEnv,
             extraEnv: appExtraEnv,
         },

@@ -120,6 +120,16 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
     return a.base < bEnd && b.base < aEnd;
 }
 
+/** Whether an IPv4 address (dotted text) lies inside the network. */
+export function cidrContains(cidr: Cidr, address: string): boolean {
+    const parsed = parseCidr(`${address}/32`);
+    return (
+        parsed !== undefined &&
+        parsed.base >= cidr.base &&
+        parsed.base < cidr.base + 2 ** (32 - cidr.prefix)
+    );
+}
+
 /** The address `offset` places after the start of the network, as dotted text. */
 export function addressInCidr(cidr: Cidr, offset: number): string {
     return ipToString(cidr.base + offset);

@@ -9,6 +9,7 @@ import {
     NON_ROOT_USER,
     URL_PATH,
     addressInCidr,
+    cidrContains,
     cidrsOverlap,
     imageRule,
     parseCidr,
@@ -25,6 +26,11 @@ export interface NetworkConfig {
     backendSubnet: string;
     /** The fixed address nginx takes on the frontend network (firewall rules name it). */
     proxyAddress: string;
+    /**
+     * The app's fixed address on the frontend network. nginx resolves the app's name once, at
+     * start; a fixed address keeps that answer right when the app container is replaced.
+     */
+    appAddress: string;
 }
 
 /** Where the public certificate comes from. */
@@ -134,6 +140,19 @@ export const DEFAULT_CSP =
 
 const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
+/** An image setting; outside dev it must be given, since the defaults carry no digest. */
+function readImage(view: ObjectView, fallback: string, requireDigest: boolean): string {
+    if (requireDigest && !view.has("image")) {
+        view.report(
+            "image",
+            `is not set, and the default ${fallback} is not pinned`,
+            imageRule(true).expected!,
+        );
+        return fallback;
+    }
+    return view.string("image", fallback, imageRule(requireDigest));
+}
+
 /** Reads and validates the web tier's keys. */
 export function readWebConfig(reader: ConfigReader): WebConfig {
     const top = reader.top(["environment", "domains"]);
@@ -144,7 +163,12 @@ export function readWebConfig(reader: ConfigReader): WebConfig {
     }
     const requireDigest = environment !== "dev";
 
-    const net = reader.object("network", ["frontendSubnet", "backendSubnet", "proxyAddress"]);
+    const net = reader.object("network", [
+        "frontendSubnet",
+        "backendSubnet",
+        "proxyAddress",
+        "appAddress",
+    ]);
     const frontendSubnet = net.string("frontendSubnet", "172.30.0.0/24", IPV4_CIDR);
     const backendSubnet = net.string("backendSubnet", "172.30.1.0/24", IPV4_CIDR);
     const front = parseCidr(frontendSubnet);
@@ -158,6 +182,27 @@ export function readWebConfig(reader: ConfigReader): WebConfig {
         IPV4,
     );
 
+    const appAddress = net.string(
+        "appAddress",
+        front ? addressInCidr(front, 20) : "172.30.0.20",
+        IPV4,
+    );
+    if (appAddress === proxyAddress) {
+        net.report("appAddress", "equals network.proxyAddress", "a different address");
+    }
+    for (const [field, address] of [
+        ["proxyAddress", proxyAddress],
+        ["appAddress", appAddress],
+    ] as const) {
+        if (front && !cidrContains(front, address)) {
+            net.report(
+                field,
+                `is ${address}, outside network.frontendSubnet`,
+                "an address inside it",
+            );
+        }
+    }
+
     const tlsView = reader.object("tls", ["source", "keyAlgorithm", "validityDays"]);
     const tls: TlsConfig = {
         source: tlsView.oneOf("source", environment === "dev" ? "self-signed" : "provided", [
@@ -168,12 +213,15 @@ export function readWebConfig(reader: ConfigReader): WebConfig {
         validityHours: tlsView.integer("validityDays", 90, 1, 366) * HOURS_PER_DAY,
     };
 
+    if (tls.source === "provided") {
+        readProvidedTls(reader);
+    }
     const proxy = readProxy(reader, requireDigest);
     const app = readApp(reader, requireDigest);
     return {
         environment,
         domains,
-        network: { frontendSubnet, backendSubnet, proxyAddress },
+        network: { frontendSubnet, backendSubnet, proxyAddress, appAddress },
         tls,
         proxy,
         app,
@@ -234,7 +282,7 @@ function readProxy(reader: ConfigReader, requireDigest: boolean): ProxyConfig {
         },
     });
     return {
-        image: view.string("image", DEFAULT_PROXY_IMAGE, imageRule(requireDigest)),
+        image: readImage(view, DEFAULT_PROXY_IMAGE, requireDigest),
         bindAddress: view.string("bindAddress", "0.0.0.0", IPV4),
         httpsPort: view.integer("httpsPort", 443, 1, 65535),
         httpPort: view.integer("httpPort", 80, 1, 65535),
@@ -295,7 +343,7 @@ function readApp(reader: ConfigReader, requireDigest: boolean): AppConfig {
             pattern: /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
             expected: "a lower-case name of letters, digits and hyphens such as daur-ai",
         }),
-        image: view.string("image", DEFAULT_APP_IMAGE, imageRule(requireDigest)),
+        image: readImage(view, DEFAULT_APP_IMAGE, requireDigest),
         port: view.integer("port", 8000, 1024, 65535),
         healthPath: view.string("healthPath", "/healthz", URL_PATH),
         user: view.string("user", "10001:10001", NON_ROOT_USER),
@@ -303,6 +351,23 @@ function readApp(reader: ConfigReader, requireDigest: boolean): AppConfig {
         secretEnvNames,
         limits: readLimits(view, { memoryMb: 1024, cpus: 1, maxProcesses: 256 }),
     };
+}
+
+/** Checks the provided certificate's keys: present, PEM-shaped, the key set as a secret. */
+function readProvidedTls(reader: ConfigReader): void {
+    const pem = (key: string, kind: RegExp, what: string, secret: boolean) => {
+        const value = reader.raw(key);
+        const how = `pulumi config set${secret ? " --secret" : ""} ${key} < file.pem`;
+        if (value === undefined) {
+            reader.report(key, "is not set but tls.source is provided", `${what} (${how})`);
+        } else if (typeof value !== "string" || !kind.test(value)) {
+            reader.report(key, "is not PEM text", `${what} (${how})`);
+        } else if (secret && !reader.isSecret(key)) {
+            reader.report(key, "is set in plain text", `a secret (${how})`);
+        }
+    };
+    pem("tlsCertificate", /-----BEGIN CERTIFICATE-----/, "the certificate chain in PEM", false);
+    pem("tlsPrivateKey", /-----BEGIN [A-Z ]*PRIVATE KEY-----/, "the private key in PEM", true);
 }
 
 /** The names in appSecretEnv; the values are read later, as secrets, by the program. */

@@ -19,6 +19,14 @@ export interface RecordedResource {
     custom: boolean;
     /** The inputs, with secret values still wrapped in the SDK's secret marker. */
     inputs: Record<string, unknown>;
+    /** The resource options the engine acts on. */
+    options: {
+        replaceOnChanges: string[];
+        deleteBeforeReplace: boolean;
+        additionalSecretOutputs: string[];
+        /** URNs of the resources it depends on. */
+        dependsOn: string[];
+    };
 }
 
 /** The parts of the engine's RegisterResource request and response the recorder reads. */
@@ -29,6 +37,10 @@ interface RegisterRequest {
     getProvider(): string;
     getCustom(): boolean;
     getObject(): { toJavaScript(): unknown } | undefined;
+    getReplaceonchangesList(): string[];
+    getDeletebeforereplace(): boolean;
+    getAdditionalsecretoutputsList(): string[];
+    getDependenciesList(): string[];
 }
 type RegisterFn = (
     req: RegisterRequest,
@@ -165,6 +177,12 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
                     provider: req.getProvider() || undefined,
                     custom: req.getCustom(),
                     inputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    options: {
+                        replaceOnChanges: req.getReplaceonchangesList(),
+                        deleteBeforeReplace: req.getDeletebeforereplace(),
+                        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                        dependsOn: req.getDependenciesList(),
+                    },
                 });
             }
             callback(err, resp);
