@@ -1,15 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { ConfigError, loadConfig } from "../../infra/config";
-import { devConfig } from "../support/program";
+import { ConfigError, ConfigIssue, formatIssues, loadConfig } from "../../infra/config";
+import { devConfig, fakeConfig } from "../support/program";
 
-/** Loads config with overrides and returns the issues, or an empty list when it is valid. */
-function issuesFor(
-    overrides: Record<string, unknown>,
-): { key: string; problem: string; expected: string }[] {
+const PIN = "@sha256:" + "a".repeat(64);
+
+/** Loads the dev config with overrides; returns the issues (empty when valid). */
+function issuesFor(overrides: Record<string, unknown>, secretKeys: string[] = []): ConfigIssue[] {
+    const base = devConfig(overrides);
+    const source = secretKeys.length
+        ? { get: base.get, isSecret: (k: string) => secretKeys.includes(k) }
+        : base;
     try {
-        loadConfig(devConfig(overrides));
+        loadConfig(source);
         return [];
     } catch (err) {
         assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
@@ -17,14 +21,343 @@ function issuesFor(
     }
 }
 
+/** One rule: a bad value, the key it must be reported under, and words the problem must use. */
+interface Case {
+    rule: string;
+    overrides: Record<string, unknown>;
+    key: string;
+    problem: RegExp;
+    secretKeys?: string[];
+}
+
+const proxy = (fields: Record<string, unknown>) => ({ proxy: { ...fields } });
+const app = (fields: Record<string, unknown>) => ({ app: { ...fields } });
+
+const CASES: Case[] = [
+    {
+        rule: "environment is dev or production",
+        overrides: { environment: "staging" },
+        key: "environment",
+        problem: /"staging"/,
+    },
+    {
+        rule: "domains is required",
+        overrides: { domains: undefined },
+        key: "domains",
+        problem: /not set/,
+    },
+    {
+        rule: "domains has at least one name",
+        overrides: { domains: [] },
+        key: "domains",
+        problem: /0 items/,
+    },
+    {
+        rule: "a domain cannot end a directive",
+        overrides: { domains: ["a.example.com;"] },
+        key: "domains[0]",
+        problem: /inject/,
+    },
+    {
+        rule: "a domain cannot open a block",
+        overrides: { domains: ["a{b}.example.com"] },
+        key: "domains[0]",
+        problem: /inject/,
+    },
+    {
+        rule: "a domain cannot carry a quote",
+        overrides: { domains: ['a"b.example.com'] },
+        key: "domains[0]",
+        problem: /inject/,
+    },
+    {
+        rule: "a domain cannot carry a line break",
+        overrides: { domains: ["a.example.com\nreturn 200"] },
+        key: "domains[0]",
+        problem: /inject/,
+    },
+    {
+        rule: "a domain is a DNS name",
+        overrides: { domains: ["not a domain"] },
+        key: "domains[0]",
+        problem: /not a domain/,
+    },
+    {
+        rule: "a subnet is a CIDR",
+        overrides: { network: { frontendSubnet: "172.30.0.0" } },
+        key: "network.frontendSubnet",
+        problem: /172\.30\.0\.0/,
+    },
+    {
+        rule: "a subnet has no host bits",
+        overrides: { network: { frontendSubnet: "172.30.0.5/24" } },
+        key: "network.frontendSubnet",
+        problem: /host bits/,
+    },
+    {
+        rule: "subnets do not overlap",
+        overrides: { network: { frontendSubnet: "172.30.0.0/16" } },
+        key: "network.backendSubnet",
+        problem: /overlaps/,
+    },
+    {
+        rule: "the proxy address is an IPv4 address",
+        overrides: { network: { proxyAddress: "edge" } },
+        key: "network.proxyAddress",
+        problem: /"edge"/,
+    },
+    {
+        rule: "network settings are known",
+        overrides: { network: { frontendSubnett: "x" } },
+        key: "network.frontendSubnett",
+        problem: /not a known setting/,
+    },
+    {
+        rule: "tls.source is self-signed or provided",
+        overrides: { tls: { source: "acme" } },
+        key: "tls.source",
+        problem: /"acme"/,
+    },
+    {
+        rule: "tls.keyAlgorithm is ECDSA-P256 or RSA-2048",
+        overrides: { tls: { keyAlgorithm: "RSA-1024" } },
+        key: "tls.keyAlgorithm",
+        problem: /RSA-1024/,
+    },
+    {
+        rule: "certificates live at most 366 days",
+        overrides: { tls: { validityDays: 400 } },
+        key: "tls.validityDays",
+        problem: /400/,
+    },
+    {
+        rule: "a provided certificate needs the certificate",
+        overrides: { tls: { source: "provided" } },
+        key: "tlsCertificate",
+        problem: /not set/,
+    },
+    {
+        rule: "a provided key must be a secret",
+        overrides: {
+            tls: { source: "provided" },
+            tlsCertificate: "-----BEGIN CERTIFICATE-----\nx",
+            tlsPrivateKey: "-----BEGIN PRIVATE KEY-----\nx",
+        },
+        key: "tlsPrivateKey",
+        problem: /plain text/,
+    },
+    {
+        rule: "outside dev, images are pinned by digest",
+        overrides: {
+            environment: "production",
+            tls: { source: "self-signed" },
+            proxy: { image: "nginx:1.27" },
+        },
+        key: "proxy.image",
+        problem: /nginx:1\.27/,
+    },
+    {
+        rule: "no image uses latest",
+        overrides: proxy({ image: "nginx:latest" }),
+        key: "proxy.image",
+        problem: /latest/,
+    },
+    {
+        rule: "the bind address is an IPv4 address",
+        overrides: proxy({ bindAddress: "localhost" }),
+        key: "proxy.bindAddress",
+        problem: /localhost/,
+    },
+    {
+        rule: "ports are 1 to 65535",
+        overrides: proxy({ httpsPort: 70000 }),
+        key: "proxy.httpsPort",
+        problem: /70000/,
+    },
+    {
+        rule: "the body size is an nginx size",
+        overrides: proxy({ clientMaxBodySize: "10 MB" }),
+        key: "proxy.clientMaxBodySize",
+        problem: /10 MB/,
+    },
+    {
+        rule: "the proxy runs as non-root",
+        overrides: proxy({ user: "0:0" }),
+        key: "proxy.user",
+        problem: /0:0/,
+    },
+    {
+        rule: "memory has a floor",
+        overrides: proxy({ limits: { memoryMb: 4 } }),
+        key: "proxy.limits.memoryMb",
+        problem: /4/,
+    },
+    {
+        rule: "the rate is positive",
+        overrides: proxy({ rateLimit: { requestsPerSecond: 0 } }),
+        key: "proxy.rateLimit.requestsPerSecond",
+        problem: /0/,
+    },
+    {
+        rule: "HSTS lasts at least a year",
+        overrides: proxy({ hsts: { maxAgeSeconds: 15768000 } }),
+        key: "proxy.hsts.maxAgeSeconds",
+        problem: /15768000/,
+    },
+    {
+        rule: "HSTS preload needs includeSubDomains",
+        overrides: proxy({ hsts: { preload: true, includeSubDomains: false } }),
+        key: "proxy.hsts.preload",
+        problem: /includeSubDomains/,
+    },
+    {
+        rule: "HSTS flags are booleans",
+        overrides: proxy({ hsts: { includeSubDomains: "yes" } }),
+        key: "proxy.hsts.includeSubDomains",
+        problem: /"yes"/,
+    },
+    {
+        rule: "the CSP has default-src",
+        overrides: proxy({ contentSecurityPolicy: "script-src 'self'" }),
+        key: "proxy.contentSecurityPolicy",
+        problem: /default-src/,
+    },
+    {
+        rule: "the CSP forbids unsafe-eval",
+        overrides: proxy({ contentSecurityPolicy: "default-src 'self' 'unsafe-eval'" }),
+        key: "proxy.contentSecurityPolicy",
+        problem: /unsafe-eval/,
+    },
+    {
+        rule: "the CSP cannot break out of its quotes",
+        overrides: proxy({ contentSecurityPolicy: 'default-src "self"' }),
+        key: "proxy.contentSecurityPolicy",
+        problem: /inject/,
+    },
+    {
+        rule: "the CSP is one line",
+        overrides: proxy({ contentSecurityPolicy: "default-src 'self';\nreturn 200" }),
+        key: "proxy.contentSecurityPolicy",
+        problem: /inject|printable|is "/,
+    },
+    {
+        rule: "Permissions-Policy cannot carry a semicolon",
+        overrides: proxy({ permissionsPolicy: "camera=(); x" }),
+        key: "proxy.permissionsPolicy",
+        problem: /inject/,
+    },
+    {
+        rule: "Referrer-Policy is a safe value",
+        overrides: proxy({ referrerPolicy: "unsafe-url" }),
+        key: "proxy.referrerPolicy",
+        problem: /unsafe-url/,
+    },
+    {
+        rule: "proxy settings are known",
+        overrides: proxy({ hsts: { maxage: 1 } }),
+        key: "proxy.hsts.maxage",
+        problem: /not a known setting/,
+    },
+    {
+        rule: "the app name is a DNS label",
+        overrides: app({ name: "Daur_AI" }),
+        key: "app.name",
+        problem: /Daur_AI/,
+    },
+    {
+        rule: "the app port is unprivileged",
+        overrides: app({ port: 80 }),
+        key: "app.port",
+        problem: /80/,
+    },
+    {
+        rule: "the health path is a URL path",
+        overrides: app({ healthPath: "/health; return 200" }),
+        key: "app.healthPath",
+        problem: /inject/,
+    },
+    {
+        rule: "the app runs as non-root",
+        overrides: app({ user: "root" }),
+        key: "app.user",
+        problem: /root/,
+    },
+    {
+        rule: "env names are identifiers",
+        overrides: app({ env: { "BAD-NAME": "x" } }),
+        key: "app.env.BAD-NAME",
+        problem: /its name/,
+    },
+    {
+        rule: "secret-looking env is refused in plain config",
+        overrides: app({ env: { OPENAI_API_KEY: "sk-123" } }),
+        key: "app.env.OPENAI_API_KEY",
+        problem: /looks like a secret/,
+    },
+    {
+        rule: "appSecretEnv must be a secret",
+        overrides: { appSecretEnv: { TOKEN: "x" } },
+        key: "appSecretEnv",
+        problem: /plain text/,
+    },
+    {
+        rule: "appSecretEnv values are non-empty",
+        overrides: { appSecretEnv: { TOKEN: "" } },
+        secretKeys: ["appSecretEnv"],
+        key: "appSecretEnv.TOKEN",
+        problem: /non-empty/,
+    },
+    {
+        rule: "the Docker host is a socket, ssh or tcp URL",
+        overrides: { dockerHost: "docker.example.com" },
+        key: "dockerHost",
+        problem: /docker\.example\.com/,
+    },
+    {
+        rule: "an object key holds an object",
+        overrides: { proxy: "nginx" },
+        key: "proxy",
+        problem: /"nginx"/,
+    },
+];
+
 describe("stack configuration", () => {
     it("accepts the dev stack as it is", () => {
         const config = loadConfig(devConfig());
         assert.deepEqual(config.domains, ["daur.dev.example.com"]);
         assert.equal(config.proxy.hsts.maxAgeSeconds, 63072000);
+        assert.equal(config.environment, "dev");
     });
 
-    it("reports every bad key at once, each with its expected form", () => {
+    it("gives production defaults when only domains are set", () => {
+        const config = loadConfig(
+            fakeConfig({
+                domains: ["app.example.com"],
+                proxy: { image: `nginx:1.27${PIN}` },
+                app: { image: `ghcr.io/daur-ai/daur-ai:1.0.0${PIN}` },
+                tls: { source: "self-signed" },
+            }),
+        );
+        assert.equal(config.environment, "production");
+        assert.equal(config.proxy.bindAddress, "0.0.0.0");
+        assert.equal(config.proxy.hsts.preload, false);
+        assert.equal(config.network.proxyAddress, "172.30.0.10");
+    });
+
+    for (const c of CASES) {
+        it(`refuses a bad value: ${c.rule}`, () => {
+            const issues = issuesFor(c.overrides, c.secretKeys);
+            const issue = issues.find((i) => i.key === `hardened-stack:${c.key}`);
+            assert.ok(
+                issue,
+                `no issue for ${c.key}; got ${JSON.stringify(issues.map((i) => i.key))}`,
+            );
+            assert.match(issue.problem, c.problem);
+            assert.ok(issue.expected.length > 5, "the expected form is spelled out");
+        });
+    }
+
+    it("reports every bad key at once", () => {
         const issues = issuesFor({
             domains: ["ok.example.com", "bad;name"],
             app: { port: 80, user: "0:0" },
@@ -33,8 +366,20 @@ describe("stack configuration", () => {
             issues.map((i) => i.key),
             ["hardened-stack:domains[1]", "hardened-stack:app.port", "hardened-stack:app.user"],
         );
-        for (const issue of issues) {
-            assert.ok(issue.expected.length > 0);
-        }
+    });
+
+    it("never repeats a secret value in a message", () => {
+        const issues = issuesFor({ appSecretEnv: { TOKEN: "hunter2-very-secret" } });
+        assert.doesNotMatch(formatIssues(issues), /hunter2/);
+    });
+
+    it("formats issues as one line per key with the expected form", () => {
+        const text = formatIssues([
+            { key: "hardened-stack:app.port", problem: "is 80", expected: "a port" },
+        ]);
+        assert.equal(
+            text,
+            "1 configuration setting is invalid:\n  - hardened-stack:app.port: is 80; expected a port",
+        );
     });
 });

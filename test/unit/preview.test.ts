@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, describe, it } from "node:test";
+
+import { ROOT } from "../support/program";
+
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+/** Runs `npm run preview` the way a user does, in a project directory. */
+function preview(args: string[], cwd = ROOT) {
+    const r = spawnSync(TSX, [path.join(ROOT, "scripts", "preview.ts"), ...args], {
+        cwd,
+        encoding: "utf8",
+        timeout: 60000,
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A project directory with its own stack file, running this repository's program. */
+function projectWith(stack: string, stackYaml: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hardened-stack-preview-"));
+    const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+    fs.writeFileSync(
+        path.join(dir, "Pulumi.yaml"),
+        project.replace(/^main: .*$/m, `main: ${path.join(ROOT, "infra", "index.ts")}`),
+    );
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stackYaml);
+    return dir;
+}
+
+describe("npm run preview", () => {
+    const dirs: string[] = [];
+    after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+    it("prints the dev stack's resource tree, outputs and count", () => {
+        const r = preview([]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^Previewing stack dev of hardened-stack/);
+        assert.match(r.stdout, /\n\+ hardened-stack:network:SegmentedNetworks {2}net\n/);
+        assert.match(
+            r.stdout,
+            /\n {4}\+ docker:index\/network:Network {2}net-backend\n {10}name: net-backend\n {10}internal: true/,
+        );
+        assert.match(r.stdout, /readOnly: true/);
+        assert.match(r.stdout, /privkey\.pem \(0400 101:101, \[secret\]\)/);
+        assert.match(r.stdout, /\nResources: \d+ to create\n/);
+        assert.doesNotMatch(r.stdout, /PRIVATE KEY/);
+    });
+
+    it("prints JSON with resources, parents, inputs and outputs", () => {
+        const r = preview(["--stack", "dev", "--json"]);
+        assert.equal(r.status, 0, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        const edge = doc.resources.find(
+            (x: { type: string; name: string }) =>
+                x.type === "docker:index/container:Container" && x.name === "edge",
+        );
+        assert.equal(edge.parent, "edge");
+        assert.equal(edge.inputs.user, "101:101");
+        const key = edge.inputs.uploads.find((u: { file: string }) =>
+            u.file.endsWith("privkey.pem"),
+        );
+        assert.equal(key.content, "[secret]");
+        assert.equal(doc.outputs.url, "https://daur.dev.example.com:8443/");
+        for (const resource of doc.resources) {
+            assert.deepEqual(Object.keys(resource), ["type", "name", "parent", "inputs"]);
+        }
+    });
+
+    it("shows secret config as [secret] and never its value", () => {
+        const dir = projectWith(
+            "sec",
+            [
+                "config:",
+                "  hardened-stack:environment: dev",
+                "  hardened-stack:domains: [app.example.com]",
+                "  hardened-stack:appSecretEnv:",
+                "    secure: v1:c2VjcmV0LWNpcGhlcnRleHQ=",
+                "",
+            ].join("\n"),
+        );
+        dirs.push(dir);
+        const r = preview(["--stack", "sec", "--json"], dir);
+        assert.equal(r.status, 2, "an appSecretEnv that is not a map is refused");
+        assert.match(r.stderr, /hardened-stack:appSecretEnv: is not a map/);
+        assert.doesNotMatch(r.stdout + r.stderr, /c2VjcmV0/);
+    });
+
+    it("reports every bad key with exit code 2, no stack trace and no resource", () => {
+        const dir = projectWith(
+            "bad",
+            [
+                "config:",
+                "  hardened-stack:domains: ['ok.example.com', 'evil.example.com; return 200']",
+                "  hardened-stack:proxy:",
+                "    image: nginx:latest",
+                "    hsts: { maxAgeSeconds: 60 }",
+                "  hardened-stack:app: { port: 22 }",
+                "",
+            ].join("\n"),
+        );
+        dirs.push(dir);
+        const r = preview(["--stack", "bad"], dir);
+        assert.equal(r.status, 2);
+        assert.equal(r.stdout, "", "nothing is previewed");
+        assert.match(r.stderr, /^stack bad: 7 configuration settings are invalid:\n/);
+        for (const key of [
+            "domains[1]",
+            "tlsCertificate",
+            "tlsPrivateKey",
+            "proxy.image",
+            "proxy.hsts.maxAgeSeconds",
+            "app.image",
+            "app.port",
+        ]) {
+            assert.match(
+                r.stderr,
+                new RegExp(`- hardened-stack:${key.replace(/[.[\]]/g, "\\$&")}: .*; expected `),
+            );
+        }
+        assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+    });
+
+    it("refuses an unknown stack and bad flags with exit code 2", () => {
+        const missing = preview(["--stack", "nope"]);
+        assert.equal(missing.status, 2);
+        assert.match(missing.stderr, /no stack file Pulumi\.nope\.yaml/);
+        const flag = preview(["--yaml"]);
+        assert.equal(flag.status, 2);
+        assert.match(flag.stderr, /usage: npm run preview/);
+    });
+});
