@@ -36,6 +36,16 @@ export interface StackOutputs {
     nginxConf: string;
 }
 
+/** Pulls an image by its reference and returns the id containers should use. */
+export function pinnedImage(
+    name: string,
+    reference: string,
+    provider: docker.Provider,
+): pulumi.Output<string> {
+    return new docker.RemoteImage(name, { name: reference, keepLocally: true }, { provider })
+        .imageId;
+}
+
 /**
  * Builds the whole stack from validated config. Reads top to bottom: providers, networks, the
  * certificate, the app, and nginx in front of it. The data tier and the host firewall attach
@@ -76,6 +86,11 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
         opts,
     );
 
+    // Images, pulled by their pinned references; containers use the pulled image's id, which is
+    // what the engine reports back, so a second `pulumi up` sees no difference (FC-04).
+    const appImage = pinnedImage("app-image", config.app.image, providers.docker);
+    const proxyImage = pinnedImage("edge-image", config.proxy.image, providers.docker);
+
     // The data and secrets tier attaches here: it adds backend containers and app settings.
     const appExtraEnv: Record<string, pulumi.Input<string>> = {};
 
@@ -87,7 +102,7 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
         config.app.name,
         {
             config: config.app,
-            image: config.app.image,
+            image: appImage,
             networks: [
                 {
                     name: networks.frontend.name,
@@ -105,7 +120,7 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
     const proxy = new WebProxy(
         "edge",
         {
-            image: config.proxy.image,
+            image: proxyImage,
             user: config.proxy.user,
             model: nginxModel(config),
             certificatePem: certificate.certificatePem,

@@ -124,6 +124,9 @@ function mockState(
             };
         case "random:index/randomPassword:RandomPassword":
             return { ...inputs, result: pulumi.secret(`mock-${name}-Aa1!`.padEnd(24, "x")) };
+        case "docker:index/remoteImage:RemoteImage":
+            // The engine answers with the image's id; the reference reads better in a preview.
+            return { ...inputs, imageId: inputs.name, repoDigest: inputs.name };
         case "docker:index/container:Container":
         case "docker:index/network:Network":
         case "docker:index/volume:Volume":

@@ -74,6 +74,7 @@ const SHOWN_INPUTS: Record<string, string[]> = {
         "uploads",
     ],
     "docker:index/network:Network": ["name", "internal", "ipamConfigs", "options"],
+    "docker:index/remoteImage:RemoteImage": ["name"],
 };
 
 /** The JSON document of a preview: resources in registration order and the stack outputs. */
