@@ -88,6 +88,21 @@ describe("the dev stack's web tier under mocks", () => {
         ]);
     });
 
+    it("runs containers from pulled, pinned images (FC-04)", () => {
+        for (const [imageName, containerName, ref] of [
+            ["app-image", "daur-ai", "ghcr.io/daur-ai/daur-ai:1.0.0"],
+            ["edge-image", "edge", "nginx:1.27-bookworm"],
+        ]) {
+            const image = findResource(run, "docker:index/remoteImage:RemoteImage", imageName);
+            assert.deepEqual(plainInputs(image), { name: ref, keepLocally: true });
+            const container = findResource(run, CONTAINER, containerName);
+            assert.ok(
+                container.options.dependsOn.includes(image.urn),
+                `${containerName} runs the image ${imageName} pulled`,
+            );
+        }
+    });
+
     it("names an explicit provider on every provider resource", () => {
         for (const r of run.resources.filter(
             (x) => x.custom && !x.type.startsWith("pulumi:providers:"),
