@@ -38,6 +38,8 @@ export interface ConfigSource {
     get(key: string): unknown;
     /** Whether the key was set with `pulumi config set --secret`. */
     isSecret(key: string): boolean;
+    /** Every top-level key set in this namespace, when the source can list them. */
+    keys?(): string[];
 }
 
 /** A ConfigSource over the running Pulumi program's configuration. */
@@ -56,6 +58,12 @@ export function pulumiConfigSource(namespace: string): ConfigSource {
                 return raw;
             }
         },
+        keys() {
+            const prefix = `${namespace}:`;
+            return Object.keys(pulumi.runtime.allConfig())
+                .filter((k) => k.startsWith(prefix))
+                .map((k) => k.slice(prefix.length));
+        },
         isSecret(key) {
             // The SDK keeps the list of keys set with --secret; it is not in the typed API.
             const runtime = pulumi.runtime as unknown as { isConfigSecret(k: string): boolean };
@@ -73,6 +81,8 @@ const UNSAFE_IN_RENDERED = /[;{}"'`\\\r\n\t]/;
  */
 export class ConfigReader {
     private readonly issues: ConfigIssue[] = [];
+    /** Top-level keys some tier has read; any other key set in the namespace is a mistake. */
+    private readonly known = new Set<string>();
 
     constructor(
         private readonly source: ConfigSource,
@@ -95,8 +105,14 @@ export class ConfigReader {
         return this.source.isSecret(key);
     }
 
+    /** Marks top-level keys as known that are read only in some configurations. */
+    declare(...keys: string[]): void {
+        keys.forEach((k) => this.known.add(k));
+    }
+
     /** The raw value of a top-level key, or undefined. */
     raw(key: string): unknown {
+        this.known.add(key);
         return this.source.get(key);
     }
 
@@ -106,6 +122,7 @@ export class ConfigReader {
      * catches typos such as `hsts.maxage`.
      */
     object(key: string, knownFields: readonly string[]): ObjectView {
+        this.known.add(key);
         const value = this.source.get(key);
         if (value === undefined || value === null) {
             return new ObjectView(this, key, {});
@@ -131,6 +148,7 @@ export class ConfigReader {
     top(keys: readonly string[]): ObjectView {
         const record: Record<string, unknown> = {};
         for (const key of keys) {
+            this.known.add(key);
             record[key] = this.source.get(key);
         }
         return new ObjectView(this, "", record);
@@ -138,6 +156,14 @@ export class ConfigReader {
 
     /** Throws a ConfigError naming every problem recorded so far, if there is any. */
     finish(): void {
+        const unknown = (this.source.keys?.() ?? []).filter((k) => !this.known.has(k)).sort();
+        for (const key of unknown) {
+            this.report(
+                key,
+                "is not a known setting",
+                `one of ${[...this.known].sort().join(", ")}`,
+            );
+        }
         if (this.issues.length > 0) {
             throw new ConfigError([...this.issues]);
         }

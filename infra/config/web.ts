@@ -213,6 +213,7 @@ export function readWebConfig(reader: ConfigReader): WebConfig {
         validityHours: tlsView.integer("validityDays", 90, 1, 366) * HOURS_PER_DAY,
     };
 
+    reader.declare("tlsCertificate", "tlsPrivateKey");
     if (tls.source === "provided") {
         readProvidedTls(reader);
     }

@@ -62,6 +62,7 @@ export function fakeConfig(
     return {
         get: (key) => values[key],
         isSecret: (key) => secretKeys.includes(key),
+        keys: () => Object.keys(values).filter((k) => values[k] !== undefined),
     };
 }
 

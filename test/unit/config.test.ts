@@ -10,7 +10,7 @@ const PIN = "@sha256:" + "a".repeat(64);
 function issuesFor(overrides: Record<string, unknown>, secretKeys: string[] = []): ConfigIssue[] {
     const base = devConfig(overrides);
     const source = secretKeys.length
-        ? { get: base.get, isSecret: (k: string) => secretKeys.includes(k) }
+        ? { ...base, isSecret: (k: string) => secretKeys.includes(k) }
         : base;
     try {
         loadConfig(source);
@@ -356,6 +356,10 @@ describe("stack configuration", () => {
             assert.ok(issue.expected.length > 5, "the expected form is spelled out");
         });
     }
+
+    it("knows keys that only some configurations read", () => {
+        assert.deepEqual(issuesFor({ tlsPrivateKey: "-----BEGIN PRIVATE KEY-----\nx" }), []);
+    });
 
     it("reports every bad key at once", () => {
         const issues = issuesFor({
