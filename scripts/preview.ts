@@ -38,7 +38,8 @@ async function main(): Promise<number> {
 }
 
 main().then(
-    (code) => process.exit(code),
+    // Exit once stdout has drained: a piped reader would otherwise get the first 64 KiB only.
+    (code) => process.stdout.write("", () => process.exit(code)),
     (err) => {
         console.error(`preview: unexpected failure: ${(err as Error).message}`);
         process.exit(1);

@@ -22,8 +22,9 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(PROJECT)): 
     const dockerHost = reader
         .top(["dockerHost"])
         .string("dockerHost", "unix:///var/run/docker.sock", {
-            pattern: /^(unix:\/\/\/[\w./-]+|ssh:\/\/[\w.-]+@[\w.-]+(:\d+)?|tcp:\/\/[\w.-]+:\d+)$/,
-            expected: "unix:///var/run/docker.sock, ssh://user@host or tcp://host:port (TLS)",
+            // No tcp://: the engine's API would be spoken unencrypted and unauthenticated.
+            pattern: /^(unix:\/\/\/[\w./-]+|ssh:\/\/[\w.-]+@[\w.-]+(:\d+)?)$/,
+            expected: "unix:///var/run/docker.sock or ssh://user@host[:port]",
         });
     // Further tiers read their keys here, before finish(), so all problems surface together.
     reader.finish();

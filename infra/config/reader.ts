@@ -72,8 +72,24 @@ export function pulumiConfigSource(namespace: string): ConfigSource {
     };
 }
 
-/** Characters that could end a directive or a quoted string in a rendered config file. */
-const UNSAFE_IN_RENDERED = /[;{}"'`\\\r\n\t]/;
+/**
+ * What a value written into a rendered config file may not contain: anything outside printable
+ * ASCII, and the characters that end a directive, open a block, close a quoted string or (`$`)
+ * make nginx expand a variable.
+ */
+const UNSAFE_IN_RENDERED = /[^\x20-\x7e]|[;{}$"'`\\]/;
+
+/**
+ * The value the offline preview hands the program for every `secure:` config value, since it
+ * cannot decrypt them. Checks of a secret's content skip it; the real CLI passes the secret.
+ */
+export const OFFLINE_SECRET_PLACEHOLDER = "offline-placeholder-secret";
+
+/** What the reader says when a key that ends up in plain text was set with --secret. */
+const SECRET_IN_PLAIN_SETTING: [string, string] = [
+    "is set as a secret, but this setting ends up in plain text (rendered files, labels or outputs)",
+    "a plain value set without --secret; secret values belong in appSecretEnv or tlsPrivateKey",
+];
 
 /**
  * Reads configuration keys and records every problem instead of stopping at the first. Call
@@ -97,7 +113,7 @@ export class ConfigReader {
 
     /** Records a problem found by code outside the reader (cross-field rules). */
     report(path: string, problem: string, expected: string): void {
-        this.issues.push({ key: this.keyName(path), problem, expected });
+        this.issues.push({ key: this.keyName(printable(path)), problem, expected });
     }
 
     /** Whether a top-level key was set as a secret. */
@@ -124,6 +140,11 @@ export class ConfigReader {
     object(key: string, knownFields: readonly string[]): ObjectView {
         this.known.add(key);
         const value = this.source.get(key);
+        if (value !== undefined && this.source.isSecret(key)) {
+            // Never validate (and so never echo) a secret that would land in plain text.
+            this.report(key, ...SECRET_IN_PLAIN_SETTING);
+            return new ObjectView(this, key, {});
+        }
         if (value === undefined || value === null) {
             return new ObjectView(this, key, {});
         }
@@ -150,6 +171,10 @@ export class ConfigReader {
         for (const key of keys) {
             this.known.add(key);
             record[key] = this.source.get(key);
+            if (record[key] !== undefined && this.source.isSecret(key)) {
+                this.report(key, ...SECRET_IN_PLAIN_SETTING);
+                record[key] = undefined;
+            }
         }
         return new ObjectView(this, "", record);
     }
@@ -238,7 +263,7 @@ export class ObjectView {
         if (value === undefined) {
             return fallback;
         }
-        const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+        const n = typeof value === "string" && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
         if (typeof n !== "number" || !Number.isFinite(n) || n < min || n > max) {
             this.reader.report(path, `is ${describe(value)}`, `a number from ${min} to ${max}`);
             return fallback;
@@ -314,15 +339,16 @@ export class ObjectView {
             this.reader.report(path, `is ${describe(value)}`, "a map of names to strings");
             return {};
         }
-        const out: Record<string, string> = {};
+        const out = new Map<string, string>();
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
             const name = checkString(this.reader, `${path}.${k}`, k, keyRule, "its name");
             const text = checkString(this.reader, `${path}.${k}`, v, valueRule);
             if (name !== undefined && text !== undefined) {
-                out[name] = text;
+                out.set(name, text);
             }
         }
-        return out;
+        // fromEntries defines own properties, so a name like __proto__ stays a plain entry.
+        return Object.fromEntries(out);
     }
 
     /** Reports a problem with a field of this object. */
@@ -341,6 +367,8 @@ export interface StringRule {
     rendered?: boolean;
     /** An extra check; returns a problem description or undefined. */
     check?: (value: string) => string | undefined;
+    /** Whether a YAML number is taken as its text (sizes); otherwise numbers are refused. */
+    acceptNumbers?: boolean;
 }
 
 function checkString(
@@ -352,6 +380,11 @@ function checkString(
 ): string | undefined {
     const subject = what ? `${what} ` : "";
     const expected = rule?.expected ?? "a string";
+    if (typeof value === "number" && !rule?.acceptNumbers) {
+        // YAML reads 3.10 as 3.1 and 0o17 as 15: a number here has already lost its text.
+        reader.report(path, `${subject}is the number ${describe(value)}`, `${expected}, quoted`);
+        return undefined;
+    }
     if (typeof value !== "string" && typeof value !== "number") {
         reader.report(path, `${subject}is ${describe(value)}`, expected);
         return undefined;
@@ -360,7 +393,8 @@ function checkString(
     if (rule?.rendered && UNSAFE_IN_RENDERED.test(text)) {
         reader.report(
             path,
-            `${subject}contains a character that could inject a directive (; { } quotes, backslash or a line break)`,
+            `${subject}contains a character that could inject a directive ` +
+                "(; { } $ quotes, backslash, a line break or a non-ASCII character)",
             expected,
         );
         return undefined;
@@ -405,7 +439,15 @@ export function describe(value: unknown): string {
     }
     if (typeof value === "string") {
         const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-        return `"${shown.replace(/[\r\n]/g, "\\n")}"`;
+        return `"${printable(shown)}"`;
     }
     return String(value);
+}
+
+/** Escapes everything outside printable ASCII, so a message cannot forge lines or colours. */
+export function printable(text: string): string {
+    return text.replace(
+        /[^\x20-\x7e]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
 }

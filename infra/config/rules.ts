@@ -1,11 +1,26 @@
 import { StringRule } from "./reader";
 
-/** A DNS host name of letters, digits and hyphens (RFC 1123), optionally a leading `*.`. */
+/**
+ * A public DNS name of letters, digits and hyphens (RFC 1123), optionally a leading `*.`. Not an
+ * IP address, not `localhost`, and a wildcard covers at least a registrable name (`*.a.com`).
+ */
 export const HOSTNAME: StringRule = {
     rendered: true,
     pattern:
-        /^(\*\.)?(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i,
+        /^(\*\.)?(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i,
     expected: "a DNS name such as app.example.com (letters, digits, hyphens and dots)",
+    check: (value) => {
+        if (/\.\d+$/.test(value)) {
+            return `is "${value}", which looks like an IP address`;
+        }
+        if (/(^|\.)localhost$/i.test(value)) {
+            return `is "${value}", which no public certificate can name`;
+        }
+        if (value.startsWith("*.") && value.split(".").length < 3) {
+            return `is "${value}", a wildcard over a whole top-level domain`;
+        }
+        return undefined;
+    },
 };
 
 /** An IPv4 address in dotted-quad form. */
@@ -15,11 +30,17 @@ export const IPV4: StringRule = {
     expected: "an IPv4 address such as 203.0.113.10",
 };
 
-/** An IPv4 network in CIDR form whose address has no host bits set. */
+/** Private address ranges (RFC 1918): Docker networks never take public addresses. */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+/**
+ * A private IPv4 network in CIDR form, with no host bits set, from /16 to /27: large enough for
+ * the fixed addresses the stack gives containers (.10 to .30), small enough to be one tier.
+ */
 export const IPV4_CIDR: StringRule = {
     rendered: true,
     pattern: /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/,
-    expected: "an IPv4 network in CIDR form such as 172.30.0.0/24",
+    expected: "a private IPv4 network from /16 to /27, such as 172.30.0.0/24",
     check: (value) => {
         const parsed = parseCidr(value);
         if (!parsed) {
@@ -27,6 +48,25 @@ export const IPV4_CIDR: StringRule = {
         }
         if (parsed.hostBits) {
             return `is "${value}", which has host bits set (the network is ${parsed.network})`;
+        }
+        if (parsed.prefix < 16 || parsed.prefix > 27) {
+            return `is "${value}", a /${parsed.prefix}`;
+        }
+        if (!PRIVATE_RANGES.some((r) => cidrContains(parseCidr(r)!, ipToString(parsed.base)))) {
+            return `is "${value}", which is not a private (RFC 1918) range`;
+        }
+        return undefined;
+    },
+};
+
+/** A host address for a published port: one interface's address, or 0.0.0.0 for all. */
+export const BIND_ADDRESS: StringRule = {
+    pattern: /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/,
+    expected: "0.0.0.0 (every address) or the IPv4 address of one of the host's interfaces",
+    check: (value) => {
+        const first = Number(value.split(".")[0]);
+        if (value !== "0.0.0.0" && (first === 0 || first >= 224)) {
+            return `is "${value}", which no interface can listen on`;
         }
         return undefined;
     },
@@ -39,18 +79,26 @@ export const URL_PATH: StringRule = {
     expected: "an absolute URL path such as /healthz",
 };
 
-/** An HTTP header value that nginx can carry in a quoted string. */
+/**
+ * An HTTP header value that nginx carries in a double-quoted string: printable ASCII, where `;`
+ * and `'` are harmless (CSP needs both) but `"` ends the string, `\` escapes and `$` expands a
+ * variable.
+ */
 export const HEADER_VALUE: StringRule = {
-    rendered: true,
-    pattern: /^[\x20-\x7e]+$/,
-    expected: "printable ASCII text without ; { } quotes or backslashes",
+    pattern: /^[\x20-\x7e]{1,4096}$/,
+    expected: 'one line of printable ASCII, at most 4096 characters, without " \\ or $',
+    check: (value) =>
+        /["\\$]/.test(value)
+            ? 'contains " \\ or $, which nginx would read as the end of the value, an escape or a variable'
+            : undefined,
 };
 
-/** An nginx size such as `10m`, `512k` or `1024`. */
+/** An nginx size such as `10m`, `512k` or `1024`; never 0, which nginx reads as no limit. */
 export const NGINX_SIZE: StringRule = {
     rendered: true,
-    pattern: /^\d{1,6}[kKmM]?$/,
-    expected: "an nginx size such as 10m, 512k or 1024",
+    acceptNumbers: true,
+    pattern: /^[1-9]\d{0,5}[kKmM]?$/,
+    expected: "a non-zero nginx size such as 10m, 512k or 1024 (0 would mean no limit)",
 };
 
 /** An environment variable name. */
@@ -59,19 +107,23 @@ export const ENV_NAME: StringRule = {
     expected: "an environment variable name of letters, digits and underscores",
 };
 
-/** A numeric `uid:gid` pair, both non-zero. */
+/** A numeric `uid:gid` pair, both non-zero and within the kernel's id range. */
 export const NON_ROOT_USER: StringRule = {
     pattern: /^[1-9]\d{0,9}:[1-9]\d{0,9}$/,
     expected: "a numeric non-root uid:gid such as 10001:10001",
+    check: (value) =>
+        value.split(":").some((id) => Number(id) > 2147483647)
+            ? "is beyond the id range"
+            : undefined,
 };
 
-/** Matches an image reference pinned by digest: `repo[:tag]@sha256:<64 hex>`. */
+/** Matches an image pinned by digest: `[registry[:port]/]repo[:tag]@sha256:<64 hex>`. */
 export const DIGEST_PINNED =
-    /^[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64}$/;
+    /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64}$/;
 
-/** Matches any syntactically valid image reference, pinned or not. */
+/** Matches an image reference with a tag or a digest (a bare name means `latest`). */
 export const IMAGE_REFERENCE =
-    /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+    /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$/;
 
 /** An image reference; outside dev stacks it must carry a digest. */
 export function imageRule(requireDigest: boolean): StringRule {
@@ -83,8 +135,9 @@ export function imageRule(requireDigest: boolean): StringRule {
           }
         : {
               pattern: IMAGE_REFERENCE,
-              expected: "an image reference such as ghcr.io/org/app:1.4.2 (a digest is advised)",
-              check: (v) => (/:latest$/.test(v) ? 'uses the mutable tag "latest"' : undefined),
+              expected:
+                  "an image reference with a tag, such as ghcr.io/org/app:1.4.2 (a digest is advised)",
+              check: (v) => (/:latest(@|$)/i.test(v) ? 'uses the mutable tag "latest"' : undefined),
           };
 }
 
@@ -128,6 +181,13 @@ export function cidrContains(cidr: Cidr, address: string): boolean {
         parsed.base >= cidr.base &&
         parsed.base < cidr.base + 2 ** (32 - cidr.prefix)
     );
+}
+
+/** The first and last address of a network, which containers must not take. */
+export function reservedAddresses(cidr: Cidr): string[] {
+    const size = 2 ** (32 - cidr.prefix);
+    // Docker gives the first usable address to the bridge (the gateway).
+    return [ipToString(cidr.base), ipToString(cidr.base + 1), ipToString(cidr.base + size - 1)];
 }
 
 /** The address `offset` places after the start of the network, as dotted text. */

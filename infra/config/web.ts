@@ -1,7 +1,10 @@
-import { ConfigReader, ObjectView } from "./reader";
+import { X509Certificate, createPrivateKey } from "node:crypto";
+
+import { ConfigReader, OFFLINE_SECRET_PLACEHOLDER, ObjectView } from "./reader";
 import {
     ENV_NAME,
     HEADER_VALUE,
+    BIND_ADDRESS,
     HOSTNAME,
     IPV4,
     IPV4_CIDR,
@@ -13,6 +16,7 @@ import {
     cidrsOverlap,
     imageRule,
     parseCidr,
+    reservedAddresses,
 } from "./rules";
 
 /** `dev` relaxes only what a laptop cannot provide: self-signed TLS and tag-only images. */
@@ -138,6 +142,9 @@ export const DEFAULT_APP_IMAGE = "ghcr.io/daur-ai/daur-ai:1.0.0";
 export const DEFAULT_CSP =
     "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/** Container and host names the stack itself uses; the app cannot take them. */
+export const RESERVED_NAMES = ["edge", "localhost", "postgres", "vault", "app-image", "edge-image"];
+
 const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
 /** An image setting; outside dev it must be given, since the defaults carry no digest. */
@@ -161,6 +168,13 @@ export function readWebConfig(reader: ConfigReader): WebConfig {
     if (!top.has("domains")) {
         top.report("domains", "is not set", "a list of DNS names such as [app.example.com]");
     }
+    const seen = new Set<string>();
+    domains.forEach((d, i) => {
+        if (seen.has(d.toLowerCase())) {
+            top.report(`domains[${i}]`, `repeats "${d}"`, "each name once (names ignore case)");
+        }
+        seen.add(d.toLowerCase());
+    });
     const requireDigest = environment !== "dev";
 
     const net = reader.object("network", [
@@ -194,11 +208,18 @@ export function readWebConfig(reader: ConfigReader): WebConfig {
         ["proxyAddress", proxyAddress],
         ["appAddress", appAddress],
     ] as const) {
+        // With an invalid subnet there is nothing to place the address in; that is reported.
         if (front && !cidrContains(front, address)) {
             net.report(
                 field,
                 `is ${address}, outside network.frontendSubnet`,
                 "an address inside it",
+            );
+        } else if (front && reservedAddresses(front).includes(address)) {
+            net.report(
+                field,
+                `is ${address}, the network, gateway or broadcast address`,
+                "a host address other than the first and the last",
             );
         }
     }
@@ -212,13 +233,37 @@ export function readWebConfig(reader: ConfigReader): WebConfig {
         keyAlgorithm: tlsView.oneOf("keyAlgorithm", "ECDSA-P256", ["ECDSA-P256", "RSA-2048"]),
         validityHours: tlsView.integer("validityDays", 90, 1, 366) * HOURS_PER_DAY,
     };
+    if (environment !== "dev" && tls.source === "self-signed") {
+        tlsView.report(
+            "source",
+            "is self-signed outside a dev stack",
+            'provided (browsers refuse a self-signed certificate); self-signed needs environment "dev"',
+        );
+    }
 
     reader.declare("tlsCertificate", "tlsPrivateKey");
     if (tls.source === "provided") {
         readProvidedTls(reader);
+    } else {
+        for (const key of ["tlsCertificate", "tlsPrivateKey"]) {
+            if (reader.raw(key) !== undefined) {
+                reader.report(
+                    key,
+                    "is set but tls.source is self-signed",
+                    "tls.source: provided, or no value",
+                );
+            }
+        }
     }
     const proxy = readProxy(reader, requireDigest);
     const app = readApp(reader, requireDigest);
+    if (app.user.split(":")[0] === proxy.user.split(":")[0]) {
+        reader.report(
+            "app.user",
+            "has the same uid as proxy.user",
+            "a uid of its own (the process ceiling is counted per uid)",
+        );
+    }
     return {
         environment,
         domains,
@@ -266,27 +311,32 @@ function readProxy(reader: ConfigReader, requireDigest: boolean): ProxyConfig {
     }
     const csp = view.string("contentSecurityPolicy", DEFAULT_CSP, {
         ...HEADER_VALUE,
-        expected: "a Content-Security-Policy with default-src and no 'unsafe-eval'",
-        rendered: false,
-        pattern: /^[\x20-\x7e]+$/,
+        expected: `a Content-Security-Policy with default-src and no 'unsafe-eval': ${HEADER_VALUE.expected}`,
         check: (v) => {
-            if (/[\r\n{}"\\]/.test(v)) {
-                return "contains a character that could inject a directive ({ } double quotes, backslash or a line break)";
+            const unsafe = HEADER_VALUE.check!(v);
+            if (unsafe) {
+                return unsafe;
             }
-            if (!/(^|;)\s*default-src\s/.test(v)) {
+            // CSP keywords and directive names are case-insensitive.
+            if (!/(^|;)\s*default-src\s/i.test(v)) {
                 return "has no default-src directive";
             }
-            if (/'unsafe-eval'/.test(v)) {
+            if (/'unsafe-eval'/i.test(v)) {
                 return "allows 'unsafe-eval'";
             }
             return undefined;
         },
     });
+    const httpsPort = view.integer("httpsPort", 443, 1, 65535);
+    const httpPort = view.integer("httpPort", 80, 1, 65535);
+    if (httpPort === httpsPort) {
+        view.report("httpPort", `is ${httpPort}, the same as proxy.httpsPort`, "a different port");
+    }
     return {
         image: readImage(view, DEFAULT_PROXY_IMAGE, requireDigest),
-        bindAddress: view.string("bindAddress", "0.0.0.0", IPV4),
-        httpsPort: view.integer("httpsPort", 443, 1, 65535),
-        httpPort: view.integer("httpPort", 80, 1, 65535),
+        bindAddress: view.string("bindAddress", "0.0.0.0", BIND_ADDRESS),
+        httpsPort,
+        httpPort,
         clientMaxBodySize: view.string("clientMaxBodySize", "10m", NGINX_SIZE),
         upstreamTimeoutSeconds: view.integer("upstreamTimeoutSeconds", 30, 1, 600),
         user: view.string("user", "101:101", NON_ROOT_USER),
@@ -324,7 +374,9 @@ function readApp(reader: ConfigReader, requireDigest: boolean): AppConfig {
     ]);
     const env = view.stringMap("env", ENV_NAME, { pattern: /^[^\r\n\0]*$/, expected: "one line" });
     for (const name of Object.keys(env)) {
-        if (SECRET_LOOKING.test(name)) {
+        if (name === "PORT") {
+            view.report("env.PORT", "is set, but the stack sets PORT from app.port", "app.port");
+        } else if (SECRET_LOOKING.test(name)) {
             view.report(
                 `env.${name}`,
                 "looks like a secret but is set in plain config",
@@ -335,14 +387,22 @@ function readApp(reader: ConfigReader, requireDigest: boolean): AppConfig {
     }
     const secretEnvNames = readSecretEnvNames(reader);
     for (const name of secretEnvNames) {
-        if (name in env) {
+        if (Object.hasOwn(env, name)) {
             view.report(`env.${name}`, "is also set in appSecretEnv", "each variable set once");
+        } else if (name === "PORT") {
+            reader.report(
+                "appSecretEnv.PORT",
+                "is set, but the stack sets PORT from app.port",
+                "app.port",
+            );
         }
     }
     return {
         name: view.string("name", "daur-ai", {
             pattern: /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
             expected: "a lower-case name of letters, digits and hyphens such as daur-ai",
+            check: (v) =>
+                RESERVED_NAMES.includes(v) ? `is "${v}", a name the stack already uses` : undefined,
         }),
         image: readImage(view, DEFAULT_APP_IMAGE, requireDigest),
         port: view.integer("port", 8000, 1024, 65535),
@@ -354,21 +414,41 @@ function readApp(reader: ConfigReader, requireDigest: boolean): AppConfig {
     };
 }
 
-/** Checks the provided certificate's keys: present, PEM-shaped, the key set as a secret. */
+/** Checks the provided certificate's keys: present, parseable, the key set as a secret. */
 function readProvidedTls(reader: ConfigReader): void {
-    const pem = (key: string, kind: RegExp, what: string, secret: boolean) => {
-        const value = reader.raw(key);
-        const how = `pulumi config set${secret ? " --secret" : ""} ${key} < file.pem`;
-        if (value === undefined) {
-            reader.report(key, "is not set but tls.source is provided", `${what} (${how})`);
-        } else if (typeof value !== "string" || !kind.test(value)) {
-            reader.report(key, "is not PEM text", `${what} (${how})`);
-        } else if (secret && !reader.isSecret(key)) {
-            reader.report(key, "is set in plain text", `a secret (${how})`);
-        }
-    };
-    pem("tlsCertificate", /-----BEGIN CERTIFICATE-----/, "the certificate chain in PEM", false);
-    pem("tlsPrivateKey", /-----BEGIN [A-Z ]*PRIVATE KEY-----/, "the private key in PEM", true);
+    const cert = reader.raw("tlsCertificate");
+    const certHow =
+        "the certificate chain in PEM (pulumi config set tlsCertificate < fullchain.pem)";
+    if (cert === undefined) {
+        reader.report("tlsCertificate", "is not set but tls.source is provided", certHow);
+    } else if (typeof cert !== "string" || !parsesAs(() => new X509Certificate(cert))) {
+        reader.report("tlsCertificate", "is not a PEM certificate", certHow);
+    } else if (/PRIVATE KEY/.test(cert)) {
+        reader.report("tlsCertificate", "contains a private key", `${certHow}, without the key`);
+    }
+    const key = reader.raw("tlsPrivateKey");
+    const keyHow =
+        "the private key in PEM (pulumi config set --secret tlsPrivateKey < privkey.pem)";
+    if (key === undefined) {
+        reader.report("tlsPrivateKey", "is not set but tls.source is provided", keyHow);
+    } else if (!reader.isSecret("tlsPrivateKey")) {
+        reader.report("tlsPrivateKey", "is set in plain text", keyHow);
+    } else if (
+        key !== OFFLINE_SECRET_PLACEHOLDER &&
+        (typeof key !== "string" || !parsesAs(() => createPrivateKey(key)))
+    ) {
+        // The offline preview cannot decrypt secrets; the real CLI hands over the key itself.
+        reader.report("tlsPrivateKey", "is not a PEM private key", keyHow);
+    }
+}
+
+function parsesAs(parse: () => unknown): boolean {
+    try {
+        parse();
+        return true;
+    } catch {
+        return false;
+    }
 }
 
 /** The names in appSecretEnv; the values are read later, as secrets, by the program. */

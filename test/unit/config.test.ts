@@ -1,10 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
+import * as fs from "node:fs";
+import * as path from "node:path";
+
 import { ConfigError, ConfigIssue, formatIssues, loadConfig } from "../../infra/config";
-import { devConfig, fakeConfig } from "../support/program";
+import { OFFLINE_SECRET_PLACEHOLDER } from "../../infra/config/reader";
+import { ROOT, devConfig, fakeConfig } from "../support/program";
 
 const PIN = "@sha256:" + "a".repeat(64);
+/** A certificate without its key (the key is not in the repository). */
+const CERT = fs.readFileSync(
+    path.join(ROOT, "test", "fixtures", "tls", "provided-cert.pem"),
+    "utf8",
+);
 
 /** Loads the dev config with overrides; returns the issues (empty when valid). */
 function issuesFor(overrides: Record<string, unknown>, secretKeys: string[] = []): ConfigIssue[] {
@@ -232,7 +241,7 @@ const CASES: Case[] = [
         rule: "the CSP cannot break out of its quotes",
         overrides: proxy({ contentSecurityPolicy: 'default-src "self"' }),
         key: "proxy.contentSecurityPolicy",
-        problem: /inject/,
+        problem: /end of the value/,
     },
     {
         rule: "the CSP is one line",
@@ -241,10 +250,10 @@ const CASES: Case[] = [
         problem: /inject|printable|is "/,
     },
     {
-        rule: "Permissions-Policy cannot carry a semicolon",
-        overrides: proxy({ permissionsPolicy: "camera=(); x" }),
+        rule: "Permissions-Policy cannot close its quotes",
+        overrides: proxy({ permissionsPolicy: 'camera=(self "https://a.example")' }),
         key: "proxy.permissionsPolicy",
-        problem: /inject/,
+        problem: /end of the value/,
     },
     {
         rule: "Referrer-Policy is a safe value",
@@ -329,15 +338,20 @@ describe("stack configuration", () => {
         assert.equal(config.environment, "dev");
     });
 
-    it("gives production defaults when only domains are set", () => {
+    it("gives production defaults when only domains, images and TLS are set", () => {
         const config = loadConfig(
-            fakeConfig({
-                domains: ["app.example.com"],
-                proxy: { image: `nginx:1.27${PIN}` },
-                app: { image: `ghcr.io/daur-ai/daur-ai:1.0.0${PIN}` },
-                tls: { source: "self-signed" },
-            }),
+            fakeConfig(
+                {
+                    domains: ["app.example.com"],
+                    proxy: { image: `nginx:1.27${PIN}` },
+                    app: { image: `ghcr.io/daur-ai/daur-ai:1.0.0${PIN}` },
+                    tlsCertificate: CERT,
+                    tlsPrivateKey: OFFLINE_SECRET_PLACEHOLDER,
+                },
+                ["tlsPrivateKey"],
+            ),
         );
+        assert.equal(config.tls.source, "provided");
         assert.equal(config.environment, "production");
         assert.equal(config.proxy.bindAddress, "0.0.0.0");
         assert.equal(config.proxy.hsts.preload, false);
@@ -358,7 +372,70 @@ describe("stack configuration", () => {
     }
 
     it("knows keys that only some configurations read", () => {
-        assert.deepEqual(issuesFor({ tlsPrivateKey: "-----BEGIN PRIVATE KEY-----\nx" }), []);
+        const issues = issuesFor({ tlsPrivateKey: "-----BEGIN PRIVATE KEY-----\nx" });
+        assert.deepEqual(
+            issues.map((i) => [i.key, i.problem]),
+            [["hardened-stack:tlsPrivateKey", "is set but tls.source is self-signed"]],
+        );
+    });
+
+    it("refuses a secret in a setting that ends up in plain text, without echoing it", () => {
+        const values = {
+            ...Object.fromEntries(["environment", "domains"].map((k) => [k, devConfig().get(k)])),
+            app: { env: { DATABASE_URL: "postgres://u:hunter2@db/x" } },
+            dockerHost: "hunter2-host",
+        };
+        const issues = (() => {
+            try {
+                loadConfig(fakeConfig(values, ["app", "dockerHost"]));
+                return [];
+            } catch (err) {
+                return (err as ConfigError).issues;
+            }
+        })();
+        assert.deepEqual(
+            issues.map((i) => i.key),
+            ["hardened-stack:app", "hardened-stack:dockerHost"],
+        );
+        assert.match(issues[0].problem, /set as a secret, but this setting ends up in plain text/);
+        assert.doesNotMatch(formatIssues(issues), /hunter2/);
+    });
+
+    it("escapes control characters in keys and values it reports", () => {
+        const issues = issuesFor({
+            proxy: { "hsts\n  - hardened-stack:all: fine\u001b[8m": 1, httpsPort: "\u001b[2J" },
+        });
+        const text = formatIssues(issues);
+        assert.ok(!text.includes("\u001b"), "no escape character reaches the terminal");
+        assert.equal(text.split("\n").length, issues.length + 1, "one line per issue");
+    });
+
+    it("keeps a __proto__ variable a plain entry", () => {
+        const config = loadConfig(devConfig({ app: { env: JSON.parse('{"__proto__": "x"}') } }));
+        assert.equal(Object.getPrototypeOf(config.app.env), Object.prototype);
+        assert.equal(Object.hasOwn(config.app.env, "__proto__"), true);
+    });
+
+    it("does not mistake inherited names for duplicates", () => {
+        const issues = issuesFor({ appSecretEnv: { constructor: "x", toString: "y" } }, [
+            "appSecretEnv",
+        ]);
+        assert.deepEqual(issues, []);
+    });
+
+    it("accepts a digest-pinned image from a registry with a port", () => {
+        const issues = issuesFor(
+            {
+                environment: "production",
+                tls: { source: "provided" },
+                tlsCertificate: CERT,
+                tlsPrivateKey: OFFLINE_SECRET_PLACEHOLDER,
+                proxy: { image: `localhost:5000/nginx:1.27${PIN}` },
+                app: { image: `localhost:5000/daur-ai${PIN}` },
+            },
+            ["tlsPrivateKey"],
+        );
+        assert.deepEqual(issues, []);
     });
 
     it("reports every bad key at once", () => {

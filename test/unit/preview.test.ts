@@ -124,6 +124,90 @@ describe("npm run preview", () => {
         assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
     });
 
+    it("writes large JSON whole through a pipe", () => {
+        const domains = Array.from({ length: 400 }, (_, i) => `host-${i}.example.com`);
+        const dir = projectWith(
+            "big",
+            `config:\n  hardened-stack:environment: dev\n  hardened-stack:domains: ${JSON.stringify(domains)}\n`,
+        );
+        dirs.push(dir);
+        const r = preview(["--stack", "big", "--json"], dir);
+        assert.equal(r.status, 0, r.stderr);
+        assert.ok(r.stdout.length > 65536, `output is ${r.stdout.length} bytes`);
+        assert.doesNotThrow(() => JSON.parse(r.stdout));
+    });
+
+    const refusedFiles: [string, string, string, RegExp][] = [
+        ["an empty project file", "", "config: {}\n", /"name" is missing/],
+        [
+            "a stack file that is a list",
+            "",
+            "- a\n- b\n",
+            /must hold a map of settings, not a list/,
+        ],
+        [
+            "an unknown YAML tag",
+            "",
+            "config:\n  hardened-stack:tls: !!binary aGVsbG8=\n",
+            /uses the YAML tag tag:yaml\.org,2002:binary/,
+        ],
+        [
+            "a duplicate key",
+            "",
+            "config:\n  hardened-stack:app: {}\n  hardened-stack:app: {}\n",
+            /not valid YAML/,
+        ],
+        [
+            "a plain value beside encrypted ones",
+            "",
+            "config:\n  hardened-stack:appSecretEnv:\n    A: {secure: djE6eA==}\n    B: plain-text\n",
+            /appSecretEnv\.B is stored in plain text while the rest of hardened-stack:appSecretEnv is encrypted/,
+        ],
+        [
+            "a main file that does not exist",
+            "main: infra/nope.ts\n",
+            "config: {}\n",
+            /main names infra\/nope\.ts, which does not exist/,
+        ],
+    ];
+    for (const [what, projectExtra, stackYaml, message] of refusedFiles) {
+        it(`refuses ${what} with exit code 2`, () => {
+            const dir = projectWith("f", stackYaml);
+            dirs.push(dir);
+            const projectFile = path.join(dir, "Pulumi.yaml");
+            if (what === "an empty project file") {
+                fs.writeFileSync(projectFile, "");
+            } else if (projectExtra) {
+                fs.writeFileSync(
+                    projectFile,
+                    fs.readFileSync(projectFile, "utf8").replace(/^main: .*\n/m, projectExtra),
+                );
+            }
+            const r = preview(["--stack", "f"], dir);
+            assert.equal(r.status, 2, r.stderr);
+            assert.match(r.stderr, message);
+            assert.doesNotMatch(r.stderr, /\n\s+at |djE6eA/);
+        });
+    }
+
+    it("accepts YAML merge keys as the CLI does", () => {
+        const dir = projectWith(
+            "merge",
+            [
+                "base: &base",
+                "  hardened-stack:environment: dev",
+                "  hardened-stack:domains: [app.example.com]",
+                "config:",
+                "  <<: *base",
+                "",
+            ].join("\n"),
+        );
+        dirs.push(dir);
+        const r = preview(["--stack", "merge", "--json"], dir);
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(JSON.parse(r.stdout).outputs.url, "https://app.example.com/");
+    });
+
     it("refuses an unknown stack and bad flags with exit code 2", () => {
         const missing = preview(["--stack", "nope"]);
         assert.equal(missing.status, 2);
