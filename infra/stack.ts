@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 
 import { App } from "./components/app";
+import { PolicyExemptions } from "./components/policyExemptions";
 import { SegmentedNetworks } from "./components/segmentedNetworks";
 import { TlsCertificate } from "./components/tlsCertificate";
 import { WebProxy } from "./components/webProxy";
@@ -58,6 +59,12 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
         tls: new tls.Provider("tls", {}),
     };
     const opts = { providers: [providers.docker, providers.tls] };
+
+    // Policy exemptions, first, so the policy pack has them before it sees any other resource.
+    new PolicyExemptions("policy-exemptions", {
+        exemptions: config.policy.exemptions,
+        environment: config.environment,
+    });
 
     // Segmented networks: frontend for nginx and the app, an internal backend for the data tier.
     const networks = new SegmentedNetworks(

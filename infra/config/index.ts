@@ -1,3 +1,4 @@
+import { PolicyConfig, readPolicyConfig } from "./policy";
 import { ConfigReader, ConfigSource, pulumiConfigSource } from "./reader";
 import { WebConfig, readWebConfig } from "./web";
 
@@ -7,6 +8,8 @@ export { ConfigError, ConfigIssue, ConfigReader, ConfigSource, formatIssues } fr
 export interface StackConfig extends WebConfig {
     /** The Docker engine the explicit docker provider talks to. */
     dockerHost: string;
+    /** Policy exemptions, read by the CrossGuard pack and the offline check. */
+    policy: PolicyConfig;
 }
 
 /** The project name, which is also the config namespace. */
@@ -26,7 +29,8 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(PROJECT)): 
             pattern: /^(unix:\/\/\/[\w./-]+|ssh:\/\/[\w.-]+@[\w.-]+(:\d+)?)$/,
             expected: "unix:///var/run/docker.sock or ssh://user@host[:port]",
         });
+    const policy = readPolicyConfig(reader);
     // Further tiers read their keys here, before finish(), so all problems surface together.
     reader.finish();
-    return { ...web, dockerHost };
+    return { ...web, dockerHost, policy };
 }

@@ -1,0 +1,88 @@
+// npm run check -- [--stack NAME] [--program PATH] [--format text|json|sarif|junit|markdown]
+//                  [--out FILE] [--allow-unknown]
+// Runs a Pulumi program offline, applies every CrossGuard policy and reports. Exit 1 on a
+// mandatory violation, 0 otherwise, 2 on usage or configuration errors.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+
+import { POLICIES } from "../policies/policies";
+import { PreviewUsageError, previewStack } from "./lib/preview";
+import { FORMATS, Format, formatReport, summarize } from "./lib/policyReport";
+import { runPolicies } from "./lib/policyRun";
+
+const USAGE =
+    "usage: npm run check -- [--stack NAME] [--program PATH] " +
+    "[--format text|json|sarif|junit|markdown] [--out FILE] [--allow-unknown]";
+
+async function main(): Promise<number> {
+    let args;
+    try {
+        args = parseArgs({
+            options: {
+                stack: { type: "string", default: "dev" },
+                program: { type: "string" },
+                format: { type: "string", default: "text" },
+                out: { type: "string" },
+                "allow-unknown": { type: "boolean", default: false },
+                help: { type: "boolean", short: "h", default: false },
+            },
+            allowPositionals: false,
+        });
+    } catch (err) {
+        console.error(`check: ${(err as Error).message}\n${USAGE}`);
+        return 2;
+    }
+    if (args.values.help) {
+        console.log(USAGE);
+        return 0;
+    }
+    const format = args.values.format as Format;
+    if (!FORMATS.includes(format)) {
+        console.error(`check: --format must be one of ${FORMATS.join(", ")}\n${USAGE}`);
+        return 2;
+    }
+    const program = args.values.program;
+    if (program !== undefined && !fs.existsSync(program)) {
+        console.error(`check: --program ${program} does not exist`);
+        return 2;
+    }
+    try {
+        const preview = await previewStack(process.cwd(), args.values.stack!, program);
+        const result = await runPolicies(preview.run.resources, POLICIES, {
+            allowUnknown: args.values["allow-unknown"],
+            stackName: preview.settings.stack,
+        });
+        const report = formatReport(result, format, {
+            stack: preview.settings.stack,
+            program: path
+                .relative(process.cwd(), preview.settings.program)
+                .split(path.sep)
+                .join("/"),
+        });
+        if (args.values.out) {
+            fs.writeFileSync(args.values.out, report);
+            const s = summarize(result);
+            console.error(
+                `check: ${s.mandatory} mandatory violations; report written to ${args.values.out}`,
+            );
+        } else {
+            process.stdout.write(report);
+        }
+        return summarize(result).passed ? 0 : 1;
+    } catch (err) {
+        if (err instanceof PreviewUsageError) {
+            console.error(err.message);
+            return 2;
+        }
+        throw err;
+    }
+}
+
+main().then(
+    (code) => process.exit(code),
+    (err) => {
+        console.error(`check: unexpected failure: ${(err as Error).message}`);
+        process.exit(2);
+    },
+);
