@@ -20,6 +20,10 @@ export const containerHasHealthcheck = resourcePolicy({
     check: (props, _args, report) => {
         const hc = props.healthcheck;
         const tests: string[] = hc?.tests ?? [];
+        if (tests[0] === "NONE") {
+            report("The container's healthcheck is disabled with NONE.");
+            return;
+        }
         if (tests.length < 2 || !/^CMD(-SHELL)?$/.test(tests[0])) {
             report(
                 'The container has no healthcheck (tests must start with "CMD" or "CMD-SHELL").',

@@ -173,7 +173,7 @@ function options(r: RecordedResource): PolicyResourceOptions {
         ignoreChanges: [],
         aliases: [],
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        additionalSecretOutputs: r.additionalSecretOutputs ?? [],
+        additionalSecretOutputs: r.options.additionalSecretOutputs,
         parent: r.parent,
     };
 }

@@ -164,7 +164,7 @@ const MUTATIONS: Record<string, Mutation[]> = {
         {
             what: "NONE",
             change: (s) => (props(s, "daur-ai").healthcheck.tests = ["NONE"]),
-            expect: /has no healthcheck/,
+            expect: /disabled with NONE/,
         },
         {
             what: "no timeout",

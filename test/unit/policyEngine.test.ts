@@ -31,7 +31,12 @@ function recorded(stack = baselineStack()): RecordedResource[] {
         name,
         custom: true,
         inputs,
-        additionalSecretOutputs: [],
+        options: {
+            replaceOnChanges: [],
+            deleteBeforeReplace: false,
+            additionalSecretOutputs: [],
+            dependsOn: [],
+        },
     });
     const providers = new Map(
         stack.flatMap((r) => (r.provider ? [[r.provider.urn, r.provider] as const] : [])),
