@@ -15,6 +15,7 @@ import { containerRootFilesystemIsReadOnly } from "./docker/containerRootFilesys
 import { containerRunsAsNonRoot } from "./docker/containerRunsAsNonRoot";
 import { containerSetsNoNewPrivileges } from "./docker/containerSetsNoNewPrivileges";
 import { containerSharesNoHostNamespace } from "./docker/containerSharesNoHostNamespace";
+import { networkDeclaresItsSubnet } from "./docker/networkDeclaresItsSubnet";
 import { volumeBindsNoHostPath } from "./docker/volumeBindsNoHostPath";
 import { nginxCiphersAreAeadOnly } from "./proxy/nginxCiphersAreAeadOnly";
 import { nginxLimitsRequestRate } from "./proxy/nginxLimitsRequestRate";
@@ -26,6 +27,7 @@ import { postgresClientAuthIsScramOverTls } from "./postgres/postgresClientAuthI
 import { postgresProviderVerifiesServer } from "./postgres/postgresProviderVerifiesServer";
 import { postgresRequiresTls } from "./postgres/postgresRequiresTls";
 import { vaultApproleCredentialsAreShortLived } from "./vault/vaultApproleCredentialsAreShortLived";
+import { vaultClientsUseHttps } from "./vault/vaultClientsUseHttps";
 import { vaultAuditDeviceExists } from "./vault/vaultAuditDeviceExists";
 import { vaultAuditLogsNoRawValues } from "./vault/vaultAuditLogsNoRawValues";
 import { vaultKvMountIsVersion2 } from "./vault/vaultKvMountIsVersion2";
@@ -37,6 +39,7 @@ import { firewallDeniesByDefault } from "./firewall/firewallDeniesByDefault";
 import { firewallFiltersDockerTraffic } from "./firewall/firewallFiltersDockerTraffic";
 import { firewallOpensNoInternalServicePort } from "./firewall/firewallOpensNoInternalServicePort";
 import { commandHidesSecretOutput } from "./stack/commandHidesSecretOutput";
+import { containerExposesNoPrivateKey } from "./stack/containerExposesNoPrivateKey";
 import { containerSecretsArriveAsFiles } from "./stack/containerSecretsArriveAsFiles";
 import { dataTierSitsOnInternalNetworks } from "./stack/dataTierSitsOnInternalNetworks";
 import { imagesArePinnedByDigest } from "./stack/imagesArePinnedByDigest";
@@ -61,6 +64,7 @@ export const POLICIES: HardenedPolicy[] = [
     containerRunsAsNonRoot,
     containerSetsNoNewPrivileges,
     containerSharesNoHostNamespace,
+    networkDeclaresItsSubnet,
     volumeBindsNoHostPath,
     nginxCiphersAreAeadOnly,
     nginxLimitsRequestRate,
@@ -72,6 +76,7 @@ export const POLICIES: HardenedPolicy[] = [
     postgresProviderVerifiesServer,
     postgresRequiresTls,
     vaultApproleCredentialsAreShortLived,
+    vaultClientsUseHttps,
     vaultAuditDeviceExists,
     vaultAuditLogsNoRawValues,
     vaultKvMountIsVersion2,
@@ -83,6 +88,7 @@ export const POLICIES: HardenedPolicy[] = [
     firewallFiltersDockerTraffic,
     firewallOpensNoInternalServicePort,
     commandHidesSecretOutput,
+    containerExposesNoPrivateKey,
     containerSecretsArriveAsFiles,
     dataTierSitsOnInternalNetworks,
     imagesArePinnedByDigest,

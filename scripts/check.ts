@@ -67,7 +67,8 @@ async function main(): Promise<number> {
                 `check: ${s.mandatory} mandatory violations; report written to ${args.values.out}`,
             );
         } else {
-            process.stdout.write(report);
+            // Wait for the pipe: exiting right after a large write would cut the report short.
+            await new Promise<void>((resolve) => process.stdout.write(report, () => resolve()));
         }
         return summarize(result).passed ? 0 : 1;
     } catch (err) {

@@ -24,8 +24,8 @@ export const firewallDeniesByDefault = resourcePolicy({
             'Set DEFAULT_INPUT_POLICY="DROP" and DEFAULT_FORWARD_POLICY="DROP" in /etc/default/ufw; render all five files.',
         exemptible: false,
     },
-    check: (props, _args, report) => {
-        const bundle = bundleOf(props);
+    check: (props, args, report) => {
+        const bundle = bundleOf(props, args.urn);
         if (!bundle) {
             return;
         }

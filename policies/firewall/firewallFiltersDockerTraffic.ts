@@ -24,8 +24,8 @@ export const firewallFiltersDockerTraffic = resourcePolicy({
             "Add a DOCKER-USER block to after.rules and after6.rules that jumps to ufw-user-forward and drops NEW connections to the container subnets.",
         exemptible: true,
     },
-    check: (props, _args, report) => {
-        const bundle = bundleOf(props);
+    check: (props, args, report) => {
+        const bundle = bundleOf(props, args.urn);
         if (!bundle) {
             return;
         }
@@ -35,15 +35,20 @@ export const firewallFiltersDockerTraffic = resourcePolicy({
                 report(`${file} has no DOCKER-USER block; published container ports bypass UFW.`);
                 continue;
             }
-            if (!/^-A DOCKER-USER\b.*-j ufw6?-user-forward\b/m.test(text)) {
+            const rules = text.split("\n").filter((l) => /^-A DOCKER-USER\b/.test(l));
+            const consult = rules.findIndex((l) => /-j ufw6?-user-forward\b/.test(l));
+            if (consult < 0) {
                 report(`${file}: DOCKER-USER does not consult ufw-user-forward.`);
+                continue;
             }
-            if (
-                !/^-A DOCKER-USER\b.*(NEW|SYN).*-j (DROP|REJECT|ufw6?-docker-logging-deny)\b/m.test(
-                    text,
-                )
-            ) {
-                report(`${file}: DOCKER-USER drops no new connections.`);
+            // After UFW's route rules had their say, what is left must be dropped or rejected
+            // (directly or through a deny chain); dropping only INVALID packets is not enough.
+            const denies = rules
+                .slice(consult + 1)
+                .filter((l) => /-j (DROP|REJECT|\S*(deny|drop|reject)\S*)\s*$/i.test(l))
+                .filter((l) => !/--ctstate INVALID\b/.test(l));
+            if (denies.length === 0) {
+                report(`${file}: DOCKER-USER drops no new connections after UFW's forward rules.`);
             }
         }
     },

@@ -21,8 +21,8 @@ export const firewallOpensNoInternalServicePort = resourcePolicy({
             "Remove the allow and route-allow rules for 5432, 8200 and 8201; the app reaches them on the backend network.",
         exemptible: true,
     },
-    check: (props, _args, report) => {
-        const bundle = bundleOf(props);
+    check: (props, args, report) => {
+        const bundle = bundleOf(props, args.urn);
         if (!bundle) {
             return;
         }

@@ -1,7 +1,20 @@
+import { isUnknownProperty } from "./sdkProxy";
+
 /** A reader for the firewall bundle of docs/ARCHITECTURE.md: `### file: <path>` sections. */
 
-/** The command that applies the bundle, if a resource is one. */
-export function bundleOf(props: Record<string, any>): Map<string, string> | undefined {
+/** The component whose command children apply the bundle (docs/ARCHITECTURE.md). */
+export const HOST_FIREWALL_TYPE = "hardened-stack:firewall:HostFirewall";
+
+/**
+ * The bundle's files if the command applies one. A child of the HostFirewall component must
+ * carry a bundle known at preview, so reading its stdin fails closed; any other command with an
+ * unknown stdin (an unseal script fed from outputs, say) is simply not a firewall command.
+ */
+export function bundleOf(props: Record<string, any>, urn: string): Map<string, string> | undefined {
+    const firewallChild = urn.includes(`${HOST_FIREWALL_TYPE}$`);
+    if (!firewallChild && isUnknownProperty(props, "stdin")) {
+        return undefined;
+    }
     const stdin = props.stdin;
     if (typeof stdin !== "string" || !stdin.includes("### file: ")) {
         return undefined;

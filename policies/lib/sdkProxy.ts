@@ -4,6 +4,7 @@
  * tests must build them the same way.
  */
 interface ProxyModule {
+    getSpecialProxyTarget: string;
     UnknownValueError: new (sentinel: string, props: string[]) => Error;
     unknownCheckingProxy<T extends object>(value: T): T;
     unknownStringValue: string;
@@ -30,3 +31,9 @@ export const UNKNOWN = {
     number: sdk.unknownNumberValue,
     boolean: sdk.unknownBooleanValue,
 };
+
+/** Whether a property holds one of the engine's unknown sentinels; reads without throwing. */
+export function isUnknownProperty(props: Record<string, unknown>, key: string): boolean {
+    const target = (props[sdk.getSpecialProxyTarget] ?? props) as Record<string, unknown>;
+    return Object.values(UNKNOWN).includes(target[key] as string);
+}

@@ -1,7 +1,7 @@
 import { renderedFile, RENDERED_PATHS } from "../lib/dataTier";
 import { resourcePolicy } from "../lib/policy";
 import { parseHba } from "../lib/postgres";
-import { CONTAINER, envMap } from "../lib/resources";
+import { CONTAINER, envMap, roleOf } from "../lib/resources";
 
 const WEAK_METHODS = ["trust", "password", "md5"];
 
@@ -28,6 +28,10 @@ export const postgresClientAuthIsScramOverTls = resourcePolicy({
         exemptible: true,
     },
     check: (props, args, report) => {
+        // Only the database's environment matters here; other containers' may be unknown.
+        if (roleOf(props) !== "database") {
+            return;
+        }
         if (envMap(props).get("POSTGRES_HOST_AUTH_METHOD") === "trust") {
             report("POSTGRES_HOST_AUTH_METHOD=trust lets anyone log in without a password.");
         }

@@ -1,9 +1,12 @@
 import { resourcePolicy } from "../lib/policy";
 import { LOCAL_COMMAND, REMOTE_COMMAND } from "../lib/resources";
 
-/** Names and commands that mean secret material flows through a command. */
-const SECRET_FLOW =
-    /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|UNSEAL|secret[-_]id|operator init)/i;
+/** Environment names that carry secrets into a command. */
+const SECRET_ENV = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|UNSEAL)/i;
+
+/** Commands that print secrets: Vault init, tokens and secret IDs, database credentials. */
+const SECRET_COMMAND =
+    /(vault\s+(operator\s+init|token\s+create|write\b[^\n]*secret[-_]id)|PGPASSWORD=)/i;
 
 /**
  * A command through which secrets flow keeps them out of logs and state: `logging: "none"`
@@ -25,7 +28,7 @@ export const commandHidesSecretOutput = resourcePolicy({
     check: (props, args, report) => {
         const text = [props.create, props.update, props.delete].filter(Boolean).join("\n");
         const envNames = Object.keys(props.environment ?? {}).join(" ");
-        if (!SECRET_FLOW.test(text) && !SECRET_FLOW.test(envNames)) {
+        if (!SECRET_COMMAND.test(text) && !SECRET_ENV.test(envNames)) {
             return;
         }
         if (props.logging !== "none") {

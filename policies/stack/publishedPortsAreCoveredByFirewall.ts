@@ -28,7 +28,7 @@ export const publishedPortsAreCoveredByFirewall = stackPolicy({
     check: (resources, _args, report) => {
         const bundles = resources
             .filter((r) => r.type === LOCAL_COMMAND || r.type === REMOTE_COMMAND)
-            .map((r) => bundleOf(r.props))
+            .map((r) => bundleOf(r.props, r.urn))
             .filter((b): b is Map<string, string> => b !== undefined);
         const forward = bundles.flatMap((b) =>
             acceptedPorts(

@@ -2,7 +2,7 @@ import { resourcePolicy } from "../lib/policy";
 import { VAULT_APPROLE_ROLE } from "../lib/resources";
 
 /** Longest accepted lifetimes, in seconds. */
-export const APPROLE_LIMITS = { secretIdTtl: 86400, tokenTtl: 3600, tokenMaxTtl: 86400 };
+export const APPROLE_LIMITS = { secretIdTtl: 30 * 86400, tokenTtl: 3600, tokenMaxTtl: 86400 };
 
 /**
  * An AppRole needs a secret ID, and both the secret ID and the tokens it yields expire soon

@@ -1,17 +1,17 @@
 import { renderedFile, RENDERED_PATHS } from "../lib/dataTier";
 import { resourcePolicy } from "../lib/policy";
-import { CONTAINER, envMap } from "../lib/resources";
+import { CONTAINER } from "../lib/resources";
 import { hclTrue, parseVaultHcl } from "../lib/vaultHcl";
 
 /**
  * Vault serves TLS on every listener: certificate and key set, no `tls_disable`, a floor of
- * TLS 1.2; and no container talks to it over plain HTTP or skips verification (erratum E18).
+ * TLS 1.2. Tutorials turn TLS off and proxy Vault over plain HTTP (erratum E18).
  * This is a floor: no exemption can waive it.
  */
 export const vaultListenerUsesTls = resourcePolicy({
     name: "vault-listener-uses-tls",
     description:
-        "Vault's listeners serve TLS 1.2+ and no container reaches Vault over HTTP or skips verification.",
+        "Vault's listeners serve TLS 1.2 or newer with a certificate and key, never plain HTTP.",
     types: [CONTAINER],
     meta: {
         severity: "critical",
@@ -21,18 +21,10 @@ export const vaultListenerUsesTls = resourcePolicy({
             "Vault TCP listener docs (tls_disable)",
         ],
         remediation:
-            'Give each listener tls_cert_file and tls_key_file, remove tls_disable, set tls_min_version = "tls12"; use an https VAULT_ADDR with the internal CA.',
+            'Give each listener tls_cert_file and tls_key_file, remove tls_disable and set tls_min_version = "tls12".',
         exemptible: false,
     },
     check: (props, args, report) => {
-        const env = envMap(props);
-        if (env.has("VAULT_SKIP_VERIFY") && env.get("VAULT_SKIP_VERIFY") !== "false") {
-            report("VAULT_SKIP_VERIFY turns off the check of Vault's certificate.");
-        }
-        const addr = env.get("VAULT_ADDR");
-        if (addr !== undefined && !addr.startsWith("https://")) {
-            report(`VAULT_ADDR ${addr} is not https.`);
-        }
         const text = renderedFile(args.type, props, "vault", RENDERED_PATHS.vaultHcl, report);
         if (text === undefined) {
             return;

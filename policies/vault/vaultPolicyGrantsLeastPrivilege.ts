@@ -1,5 +1,5 @@
-import { resourcePolicy } from "../lib/policy";
-import { VAULT_POLICY } from "../lib/resources";
+import { stackPolicy } from "../lib/policy";
+import { VAULT_APPROLE_ROLE, VAULT_POLICY } from "../lib/resources";
 
 /** The `path "..." { capabilities = [...] }` rules of a Vault policy document. */
 export function vaultPolicyRules(hcl: string): { path: string; capabilities: string[] }[] {
@@ -11,16 +11,19 @@ export function vaultPolicyRules(hcl: string): { path: string; capabilities: str
     return rules;
 }
 
+/** Sub-paths of a KV v2 mount; anything else under a KV mount is a v1-style path. */
+const KV2_SEGMENTS = /^[^/]+\/(data|metadata|delete|undelete|destroy|subkeys|config)(\/|$)/;
+
 /**
- * A Vault policy grants only what one app needs: no wildcard at the root, no `sudo`, nothing
- * under `sys/`; KV v2 paths carry `data/` or `metadata/` (v1 paths grant nothing, erratum
- * E20); and no `create` on transit encrypt, which would let a token mint keys (erratum E23).
+ * Vault policies grant only what their holder needs. No policy grants `path "*"`; KV paths
+ * carry KV v2's `data/` or `metadata/` (v1 paths grant nothing, erratum E20); no policy may
+ * `create` on transit encrypt, which mints keys (erratum E23). Policies an AppRole hands to an
+ * app also stay out of `sys/` and never hold `sudo`; the operator's own policy may manage mounts.
  */
-export const vaultPolicyGrantsLeastPrivilege = resourcePolicy({
+export const vaultPolicyGrantsLeastPrivilege = stackPolicy({
     name: "vault-policy-grants-least-privilege",
     description:
-        "Vault policies grant no root wildcard, sudo or sys/ access, use KV v2 paths and never create on transit encrypt.",
-    types: [VAULT_POLICY],
+        "Vault policies grant no root wildcard, use KV v2 paths and never create on transit encrypt; app policies also avoid sys/ and sudo.",
     meta: {
         severity: "critical",
         checklist: ["rbac", "secrets-stored-securely"],
@@ -30,32 +33,40 @@ export const vaultPolicyGrantsLeastPrivilege = resourcePolicy({
             "Vault transit API (encrypt upsert)",
         ],
         remediation:
-            'Grant `read` on "<mount>/data/<app>/*" (and metadata if needed) and `update` on "transit/encrypt/<key>"; nothing at "*" or under sys/.',
+            'Grant `read` on "<mount>/data/<app>/*" (and metadata if needed) and `update` on "transit/encrypt/<key>"; nothing at "*", and nothing under sys/ for app policies.',
         exemptible: true,
     },
-    check: (props, _args, report) => {
-        for (const rule of vaultPolicyRules(String(props.policy ?? ""))) {
-            if (rule.path === "*" || rule.path === "+/*") {
-                report(`path "${rule.path}" grants access to all of Vault.`);
-            }
-            if (rule.capabilities.includes("sudo")) {
-                report(`path "${rule.path}" grants sudo.`);
-            }
-            if (rule.path.startsWith("sys/")) {
-                report(`path "${rule.path}" reaches the system backend.`);
-            }
-            if (/^(secret|kv)[^/]*\//.test(rule.path) && !/\/(data|metadata)\//.test(rule.path)) {
-                report(
-                    `path "${rule.path}" is a KV v1 path; on KV v2 it grants nothing useful, use data/ or metadata/.`,
-                );
-            }
-            if (
-                /^transit[^/]*\/encrypt\//.test(rule.path) &&
-                rule.capabilities.includes("create")
-            ) {
-                report(
-                    `path "${rule.path}" grants create, which lets a token make new transit keys.`,
-                );
+    check: (resources, _args, report) => {
+        const appPolicies = new Set(
+            resources
+                .filter((r) => r.type === VAULT_APPROLE_ROLE)
+                .flatMap((r) => (r.props.tokenPolicies ?? []) as string[]),
+        );
+        for (const r of resources.filter((x) => x.type === VAULT_POLICY)) {
+            const forApp = appPolicies.has(r.props.name);
+            for (const rule of vaultPolicyRules(String(r.props.policy ?? ""))) {
+                const at = `${r.props.name ?? r.name}: path "${rule.path}"`;
+                if (rule.path === "*" || rule.path === "+/*") {
+                    report(`${at} grants access to all of Vault.`, r.urn);
+                }
+                if (forApp && rule.capabilities.includes("sudo")) {
+                    report(`${at} grants sudo to an app.`, r.urn);
+                }
+                if (forApp && rule.path.startsWith("sys/")) {
+                    report(`${at} lets an app reach the system backend.`, r.urn);
+                }
+                if (/^(secret|kv)[^/]*\//.test(rule.path) && !KV2_SEGMENTS.test(rule.path)) {
+                    report(
+                        `${at} is a KV v1 path; on KV v2 it grants nothing, use data/ or metadata/.`,
+                        r.urn,
+                    );
+                }
+                if (
+                    /^transit[^/]*\/encrypt\//.test(rule.path) &&
+                    rule.capabilities.includes("create")
+                ) {
+                    report(`${at} grants create, which lets a token make new transit keys.`, r.urn);
+                }
             }
         }
     },

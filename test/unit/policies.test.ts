@@ -420,6 +420,8 @@ const MUTATIONS: Record<string, Mutation[]> = {
             change: vaultHcl((t) => t.replace('"tls12"', '"tls10"')),
             expect: /allows tls10/,
         },
+    ],
+    "vault-clients-use-https": [
         {
             what: "skip verify",
             change: (s) => props(s, "daur-ai").envs.push("VAULT_SKIP_VERIFY=1"),
@@ -463,14 +465,14 @@ const MUTATIONS: Record<string, Mutation[]> = {
             change: (s) =>
                 (props(s, "app-policy").policy +=
                     '\npath "auth/token/x" { capabilities = ["sudo"] }'),
-            expect: /grants sudo/,
+            expect: /grants sudo to an app/,
         },
         {
             what: "sys",
             change: (s) =>
                 (props(s, "app-policy").policy +=
                     '\npath "sys/mounts" { capabilities = ["read"] }'),
-            expect: /system backend/,
+            expect: /lets an app reach the system backend/,
         },
         {
             what: "KV v1 path (E20)",
@@ -700,10 +702,27 @@ const MUTATIONS: Record<string, Mutation[]> = {
             change: (s) => props(s, "db").envs.push("POSTGRES_PASSWORD=hunter2"),
             expect: /POSTGRES_PASSWORD holds a secret/,
         },
+    ],
+    "container-exposes-no-private-key": [
         {
             what: "key in label",
             change: (s) => props(s, "daur-ai").labels.push({ label: "k", value: KEY_PEM }),
             expect: /private key is passed/,
+        },
+        {
+            what: "readable key upload",
+            change: (s) =>
+                (props(s, "vault").uploads.find((u: any) =>
+                    u.file.endsWith("server.key"),
+                ).permissions = "0604"),
+            expect: /server.key is uploaded with mode 0604/,
+        },
+    ],
+    "network-declares-its-subnet": [
+        {
+            what: "no subnet",
+            change: (s) => (props(s, "net-backend").ipamConfigs = []),
+            expect: /leaves its subnet to Docker/,
         },
     ],
     "policy-exemptions-are-valid": [

@@ -6,6 +6,8 @@ import { packPolicies } from "../../policies/pack";
 import { POLICIES } from "../../policies/policies";
 import { containerPublishesPortsOnExplicitAddress } from "../../policies/docker/containerPublishesPortsOnExplicitAddress";
 import { containerRunsAsNonRoot } from "../../policies/docker/containerRunsAsNonRoot";
+import { firewallDeniesByDefault } from "../../policies/firewall/firewallDeniesByDefault";
+import { vaultPolicyGrantsLeastPrivilege } from "../../policies/vault/vaultPolicyGrantsLeastPrivilege";
 import { resourceArgsOf, stackArgsOf } from "../../policies/lib/engineArgs";
 import { UNDECIDABLE } from "../../policies/lib/policy";
 import { UNKNOWN, UnknownValueError } from "../../policies/lib/sdkProxy";
@@ -209,5 +211,39 @@ describe("the pack for the Pulumi CLI", () => {
         assert.deepEqual(urns, [
             "urn:pulumi:test::hardened-stack::docker:index/container:Container::db",
         ]);
+    });
+});
+
+describe("telling roles apart without reading unknowns", () => {
+    it("lets the operator's policy manage mounts while app policies may not", async () => {
+        const stack = baselineStack();
+        const operator = structuredClone(pick(stack, "app-policy"));
+        operator.name = "operator-policy";
+        operator.props = {
+            name: "operator",
+            policy: 'path "sys/mounts/*" { capabilities = ["create", "update", "sudo"] }',
+        };
+        stack.push(operator);
+        assert.deepEqual(await violations(vaultPolicyGrantsLeastPrivilege, stack), []);
+        pick(stack, "app-role").props.tokenPolicies.push("operator");
+        assert.equal((await violations(vaultPolicyGrantsLeastPrivilege, stack)).length, 2);
+    });
+
+    it("skips a command with an unknown stdin unless it belongs to the host firewall", async () => {
+        const stack = baselineStack();
+        const unseal = { ...structuredClone(pick(stack, "host-firewall")), name: "vault-unseal" };
+        unseal.props.stdin = UNKNOWN.string;
+        assert.deepEqual(await violations(firewallDeniesByDefault, [unseal]), []);
+        const child = engineResource(unseal);
+        const firewallChild = {
+            ...child,
+            urn: "urn:pulumi:test::hardened-stack::hardened-stack:firewall:HostFirewall$command:local:Command::apply",
+        };
+        const messages: string[] = [];
+        await firewallDeniesByDefault.validateResource(resourceArgsOf(firewallChild), (m) =>
+            messages.push(m),
+        );
+        assert.equal(messages.length, 1);
+        assert.ok(messages[0].startsWith(UNDECIDABLE));
     });
 });
