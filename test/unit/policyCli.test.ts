@@ -56,7 +56,11 @@ describe("npm run check", () => {
     it("exits 2 naming the key when the stack's exemptions are malformed", () => {
         const dir = fs.mkdtempSync(path.join(ROOT, ".hspol-"));
         try {
-            fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+            const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
+            fs.writeFileSync(
+                path.join(dir, "Pulumi.yaml"),
+                project.replace(/^main: .*$/m, `main: ${path.join(ROOT, "infra/index.ts")}`),
+            );
             const dev = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
             fs.writeFileSync(
                 path.join(dir, "Pulumi.bad.yaml"),
