@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { PROJECT, loadConfig } from "./config";
+import { FIREWALL_KEY_SECRET } from "./config/firewall";
 import { createStack } from "./stack";
 
 const config = loadConfig();
@@ -14,6 +15,10 @@ const outputs = createStack(config, {
         config.tls.source === "provided" ? raw.requireSecret("tlsCertificate") : undefined,
     tlsPrivateKey:
         config.tls.source === "provided" ? raw.requireSecret("tlsPrivateKey") : undefined,
+    firewallSshPrivateKey:
+        config.firewall.manage && config.firewall.mode === "remote"
+            ? raw.requireSecret(FIREWALL_KEY_SECRET)
+            : undefined,
 });
 
 export const url = outputs.url;
@@ -23,3 +28,4 @@ export const proxyContainer = outputs.proxyContainer;
 export const appContainer = outputs.appContainer;
 export const certificatePem = outputs.certificatePem;
 export const nginxConf = outputs.nginxConf;
+export const firewallBundle = outputs.firewallBundle;

@@ -1,14 +1,17 @@
+import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 
 import { App } from "./components/app";
+import { HostFirewall } from "./components/hostFirewall";
 import { PolicyExemptions } from "./components/policyExemptions";
 import { SegmentedNetworks } from "./components/segmentedNetworks";
 import { TlsCertificate } from "./components/tlsCertificate";
 import { WebProxy } from "./components/webProxy";
 import { StackConfig } from "./config";
 import { nginxModel } from "./render/nginx";
+import { proxyEndpoints } from "./render/ufw";
 
 /** Secret inputs, read by the program as secrets and never validated in the clear. */
 export interface StackSecrets {
@@ -18,6 +21,8 @@ export interface StackSecrets {
     tlsCertificate?: pulumi.Output<string>;
     /** Provided private key (tls.source = provided). */
     tlsPrivateKey?: pulumi.Output<string>;
+    /** SSH private key for the host firewall (firewall.mode = remote). */
+    firewallSshPrivateKey?: pulumi.Output<string>;
 }
 
 /** The explicit providers every resource uses; default providers are disabled. */
@@ -35,6 +40,8 @@ export interface StackOutputs {
     appContainer: pulumi.Output<string>;
     certificatePem: pulumi.Output<string>;
     nginxConf: string;
+    /** The rendered UFW bundle the firewall command applies; absent when not managed. */
+    firewallBundle?: string;
 }
 
 /** Pulls an image by its reference and returns the id containers should use. */
@@ -146,6 +153,19 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
     );
 
     // The host firewall attaches here: it needs nginx's address and container ports.
+    // UFW plus DOCKER-USER rules that open only nginx's container ports and SSH for admins.
+    const firewall = config.firewall.manage
+        ? new HostFirewall(
+              "host-firewall",
+              {
+                  firewall: config.firewall,
+                  dockerSubnets: [config.network.frontendSubnet, config.network.backendSubnet],
+                  publicEndpoints: proxyEndpoints(config.network),
+                  privateKey: secrets.firewallSshPrivateKey,
+              },
+              { providers: [new command.Provider("command", {})] },
+          )
+        : undefined;
 
     const port = config.proxy.httpsPort === 443 ? "" : `:${config.proxy.httpsPort}`;
     return {
@@ -156,5 +176,6 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
         appContainer: app.container.containerName,
         certificatePem: certificate.certificatePem,
         nginxConf: proxy.nginxConf,
+        firewallBundle: firewall?.bundle,
     };
 }

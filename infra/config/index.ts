@@ -1,3 +1,4 @@
+import { FirewallConfig, readFirewallConfig } from "./firewall";
 import { PolicyConfig, readPolicyConfig } from "./policy";
 import { ConfigReader, ConfigSource, pulumiConfigSource } from "./reader";
 import { WebConfig, readWebConfig } from "./web";
@@ -10,6 +11,8 @@ export interface StackConfig extends WebConfig {
     dockerHost: string;
     /** Policy exemptions, read by the CrossGuard pack and the offline check. */
     policy: PolicyConfig;
+    /** The host firewall. */
+    firewall: FirewallConfig;
 }
 
 /** The project name, which is also the config namespace. */
@@ -31,6 +34,7 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(PROJECT)): 
         });
     const policy = readPolicyConfig(reader);
     // Further tiers read their keys here, before finish(), so all problems surface together.
+    const firewall = readFirewallConfig(reader);
     reader.finish();
-    return { ...web, dockerHost, policy };
+    return { ...web, dockerHost, policy, firewall };
 }

@@ -1,0 +1,157 @@
+import { ConfigReader, StringRule } from "./reader";
+import { HOSTNAME, IPV4, IPV4_CIDR } from "./rules";
+
+/** `local` when Pulumi runs on the Docker host itself; `remote` reaches the host over SSH. */
+export type FirewallMode = "local" | "remote";
+
+/** UFW's log levels this stack offers; higher levels log every allowed packet too. */
+export type FirewallLogging = "off" | "low" | "medium";
+
+/** How Pulumi reaches the Docker host in remote mode. The private key is a separate secret. */
+export interface FirewallRemote {
+    /** The host's DNS name or IPv4 address. */
+    host: string;
+    /** The SSH user; anyone but root runs the script through `sudo -n`. */
+    user: string;
+    /** The port sshd listens on. */
+    port: number;
+    /** The host's public key (`ssh-ed25519 AAAA...`); without it any host would be trusted. */
+    hostKey: string;
+}
+
+/** The host firewall: UFW rules plus the DOCKER-USER chain that closes Docker's bypass. */
+export interface FirewallConfig {
+    /** Whether the stack manages the host firewall at all. */
+    manage: boolean;
+    /** Where the firewall commands run. */
+    mode: FirewallMode;
+    /** Networks allowed to reach SSH (IPv4 or IPv6 CIDR); SSH is closed when empty. */
+    adminCidrs: string[];
+    /** The port sshd listens on, opened to adminCidrs only and rate-limited. */
+    sshPort: number;
+    /** Whether UFW manages IPv6 too (IPV6=yes), with the same DOCKER-USER rules. */
+    ipv6: boolean;
+    /** UFW's log level; `low` logs blocked packets, rate-limited. */
+    logging: FirewallLogging;
+    /** The SSH connection, in remote mode only. */
+    remote?: FirewallRemote;
+}
+
+/** The secret config key holding the SSH private key of remote mode. */
+export const FIREWALL_KEY_SECRET = "firewallSshPrivateKey";
+
+/** An IPv6 network in CIDR form, such as 2001:db8::/32. */
+export const IPV6_CIDR: StringRule = {
+    rendered: true,
+    pattern: /^[0-9a-fA-F:]+\/\d{1,3}$/,
+    expected: "an IPv6 network in CIDR form such as 2001:db8::/32",
+    check: (value) => {
+        const [address, prefix] = value.split("/");
+        const groups = address.split("::");
+        const parts = groups.flatMap((g) => (g === "" ? [] : g.split(":")));
+        const valid =
+            Number(prefix) <= 128 &&
+            groups.length <= 2 &&
+            parts.every((p) => /^[0-9a-fA-F]{1,4}$/.test(p)) &&
+            (groups.length === 2 ? parts.length < 8 : parts.length === 8);
+        return valid ? undefined : `is "${value}", which is not a valid IPv6 network`;
+    },
+};
+
+/** An admin network: IPv4 or IPv6 CIDR, never the whole Internet. */
+const ADMIN_CIDR: StringRule = {
+    rendered: true,
+    pattern: /^[0-9a-fA-F.:]+\/\d{1,3}$/,
+    expected: "an IPv4 or IPv6 network in CIDR form such as 198.51.100.0/24",
+    check: (value) => {
+        const rule = value.includes(":") ? IPV6_CIDR : IPV4_CIDR;
+        const problem = rule.check?.(value);
+        if (problem) {
+            return problem;
+        }
+        if (/\/0$/.test(value)) {
+            return `is "${value}", which opens SSH to the whole Internet`;
+        }
+        return undefined;
+    },
+};
+
+const SSH_USER: StringRule = {
+    rendered: true,
+    pattern: /^[a-z_][a-z0-9_-]{0,31}$/,
+    expected: "a Unix user name such as deploy",
+};
+
+const HOST_KEY: StringRule = {
+    rendered: true,
+    pattern: /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,2}$/,
+    expected: "the host's public key as in known_hosts, such as ssh-ed25519 AAAAC3Nza...",
+};
+
+/** Reads and validates the `firewall` key and, in remote mode, the secret SSH key. */
+export function readFirewallConfig(reader: ConfigReader): FirewallConfig {
+    const view = reader.object("firewall", [
+        "manage",
+        "mode",
+        "adminCidrs",
+        "sshPort",
+        "ipv6",
+        "logging",
+        "remote",
+    ]);
+    const manage = view.boolean("manage", true);
+    const mode = view.oneOf<FirewallMode>("mode", "local", ["local", "remote"]);
+    const adminCidrs = view.stringList("adminCidrs", [], ADMIN_CIDR);
+    const sshPort = view.integer("sshPort", 22, 1, 65535);
+    const ipv6 = view.boolean("ipv6", true);
+    const logging = view.oneOf<FirewallLogging>("logging", "low", ["off", "low", "medium"]);
+    if (!ipv6 && adminCidrs.some((c) => c.includes(":"))) {
+        view.report("adminCidrs", "has IPv6 networks while ipv6 is false", "IPv4 networks only");
+    }
+
+    const remoteView = view.object("remote", ["host", "user", "port", "hostKey"]);
+    if (mode === "local" || !manage) {
+        if (view.has("remote") && manage) {
+            view.report("remote", "is set while mode is local", "mode: remote, or no remote");
+        }
+        return { manage, mode, adminCidrs, sshPort, ipv6, logging };
+    }
+    const host = remoteView.string("host", "", {
+        rendered: true,
+        expected: "the Docker host's DNS name or IPv4 address",
+        check: (v) =>
+            HOSTNAME.pattern!.test(v) || IPV4.pattern!.test(v) ? undefined : `is "${v}"`,
+    });
+    const remote: FirewallRemote = {
+        host,
+        user: remoteView.string("user", "", SSH_USER),
+        port: remoteView.integer("port", sshPort, 1, 65535),
+        hostKey: remoteView.string("hostKey", "", HOST_KEY),
+    };
+    for (const field of ["host", "user", "hostKey"] as const) {
+        if (!remoteView.has(field)) {
+            remoteView.report(field, "is not set", "a value: remote mode needs it");
+        }
+    }
+    if (adminCidrs.length === 0) {
+        view.report(
+            "adminCidrs",
+            "is empty in remote mode, which would close SSH to Pulumi itself",
+            "the networks Pulumi and the admins connect from",
+        );
+    }
+    if (reader.raw(FIREWALL_KEY_SECRET) === undefined) {
+        reader.report(
+            FIREWALL_KEY_SECRET,
+            "is not set",
+            `the SSH private key: pulumi config set --secret ${FIREWALL_KEY_SECRET} < key`,
+        );
+    } else if (!reader.isSecret(FIREWALL_KEY_SECRET)) {
+        reader.report(
+            FIREWALL_KEY_SECRET,
+            "is set in plain text",
+            `a secret: pulumi config set --secret ${FIREWALL_KEY_SECRET} < key`,
+        );
+    }
+    return { manage, mode, adminCidrs, sshPort, ipv6, logging, remote };
+}
