@@ -59,7 +59,7 @@ export class HostFirewall extends pulumi.ComponentResource {
 
     constructor(name: string, args: HostFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hardened-stack:firewall:HostFirewall", name, {}, opts);
-        validateArgs(args);
+        validateFirewallArgs(args);
 
         this.bundle = renderUfwBundle(args);
         this.bundleSha256 = bundleSha256(this.bundle);
@@ -87,8 +87,9 @@ export class HostFirewall extends pulumi.ComponentResource {
                         privateKey: pulumi.secret(args.privateKey),
                     },
                 },
-                // The connection carries the key; errors must not print it (FC-22).
-                { parent: this, additionalSecretOutputs: ["connection"] },
+                // The SDK itself marks `connection` (which carries the key) an additional secret
+                // output; the unit tests pin that, since errors must not print it (FC-22).
+                { parent: this },
             );
         } else {
             this.command = new command.local.Command(`${name}-apply`, common, { parent: this });
@@ -123,7 +124,8 @@ export function firewallCommands(script: string, sha256: string): FirewallComman
     return { create: run("apply"), delete: run(`remove ${sha256}`) };
 }
 
-function validateArgs(args: HostFirewallArgs): void {
+/** Throws on argument combinations the component refuses; runs before any child exists. */
+export function validateFirewallArgs(args: HostFirewallArgs): void {
     const { firewall } = args;
     if (!firewall.manage) {
         throw new Error("HostFirewall: firewall.manage is false; do not create the component");
