@@ -1,0 +1,401 @@
+// Applies the dev stack's rendered UFW bundle with the command the HostFirewall runs, inside
+// network namespaces this test makes, and probes it from an "outside" namespace.
+//
+//   ext  (203.0.113.5 client, 203.0.113.70 admin) --veth-- host (UFW, Docker-style NAT)
+//   host --veth-- ctr: "containers" at nginx's 172.30.0.10, the app's 172.30.0.20, Vault's
+//   172.30.1.10, each with its listeners
+//
+// UFW runs in the host namespace with /etc/ufw, /lib/ufw and /etc/default bound to private
+// copies in a private mount namespace, so neither the machine's firewall nor its files change.
+import assert from "node:assert/strict";
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import { firewallCommands, FIREWALL_SCRIPT_PATH } from "../../infra/components/hostFirewall";
+import { loadConfig } from "../../infra/config";
+import {
+    bundleSha256,
+    formatBundle,
+    parseBundle,
+    proxyEndpoints,
+    renderUfwBundle,
+} from "../../infra/render/ufw";
+import { devConfig } from "../support/program";
+import { requireRoot, requireTool, run, tempDir } from "../support/live";
+
+const ADMIN_NET = "203.0.113.64/26";
+const ADMIN = "203.0.113.70";
+const CLIENT = "203.0.113.5";
+const HOST = "203.0.113.1";
+const PROXY = "172.30.0.10";
+const APP = "172.30.0.20";
+const VAULT = "172.30.1.10";
+
+const config = loadConfig(devConfig({ firewall: { adminCidrs: [ADMIN_NET] } }));
+const rules = {
+    firewall: config.firewall,
+    dockerSubnets: [config.network.frontendSubnet, config.network.backendSubnet],
+    publicEndpoints: proxyEndpoints(config.network),
+};
+const BUNDLE = renderUfwBundle(rules);
+const SCRIPT = fs.readFileSync(FIREWALL_SCRIPT_PATH, "utf8");
+
+/** Docker's published ports, as Docker would NAT them: host port to container address:port. */
+const PUBLISHED: [number, string, number][] = [
+    [443, PROXY, 8443],
+    [80, PROXY, 8080],
+    [5432, APP, 5432], // a database port published on 0.0.0.0 by mistake
+    [8000, APP, 8000], // the app's port
+    [8200, VAULT, 8200], // Vault
+    [9443, APP, 8443], // another container that also listens on 8443 inside (FC-02)
+];
+
+const LISTENER = `
+import selectors, socket, sys
+sel = selectors.DefaultSelector()
+for spec in sys.argv[1:]:
+    host, port = spec.rsplit(":", 1)
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, int(port)))
+    s.listen(64)
+    sel.register(s, selectors.EVENT_READ)
+print("ready", flush=True)
+while True:
+    for key, _ in sel.select():
+        c, _ = key.fileobj.accept()
+        c.sendall(b"ok\\n")
+        c.close()
+`;
+
+const PROBE = `
+import json, socket, sys, threading
+source, targets, result = sys.argv[1], sys.argv[2:], {}
+def probe(target):
+    host, port = target.rsplit(":", 1)
+    try:
+        s = socket.create_connection((host, int(port)), timeout=2, source_address=(source, 0))
+        s.settimeout(2)
+        result[target] = "open" if s.recv(8).startswith(b"ok") else "silent"
+        s.close()
+    except ConnectionRefusedError:
+        result[target] = "refused"
+    except OSError:
+        result[target] = "blocked"
+threads = [threading.Thread(target=probe, args=(t,)) for t in targets]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(json.dumps(result))
+`;
+
+describe("the host firewall in network namespaces", () => {
+    const id = String(process.pid % 100000);
+    const ns = { host: `hsfw-${id}-host`, ext: `hsfw-${id}-ext`, ctr: `hsfw-${id}-ctr` };
+    const veth = { ext: `hsfwe${id}`, ctr: `hsfwc${id}` };
+    const made: string[] = [];
+    const listeners: ChildProcess[] = [];
+    let work: { dir: string; remove: () => void } | undefined;
+    let ready = false;
+    let python = "python3";
+    let startV4 = "";
+    let startV6 = "";
+
+    /** Runs a command in a namespace; fails the test on a non-zero exit. */
+    const inNs = (name: string, args: string[], input?: string) => {
+        const r = run("ip", ["netns", "exec", name, ...args], input);
+        assert.equal(r.status, 0, `${args.join(" ")} in ${name}: ${r.stderr}${r.stdout}`);
+        return r.stdout;
+    };
+
+    /** Runs a shell script in the host namespace, with UFW's files bound to the private copies. */
+    const onHost = (script: string, input?: string) => {
+        const binds = [
+            `mount --bind ${work!.dir}/etc-ufw /etc/ufw`,
+            `mount --bind ${work!.dir}/lib-ufw /lib/ufw`,
+            `mount --bind ${work!.dir}/etc-default /etc/default`,
+            `export FIREWALL_STATE_DIR=${work!.dir}/state/firewall`,
+        ].join("\n");
+        return run(
+            "unshare",
+            [
+                "--mount",
+                "--propagation",
+                "private",
+                "ip",
+                "netns",
+                "exec",
+                ns.host,
+                "bash",
+                "-c",
+            ].concat([`set -e\n${binds}\n${script}`]),
+            input,
+        );
+    };
+
+    /** iptables-save and ip6tables-save of the host namespace, without their dated comments. */
+    const saved = () => {
+        const strip = (text: string) =>
+            text
+                .split("\n")
+                .filter((l) => !l.startsWith("#"))
+                .join("\n");
+        const v4 = onHost("iptables-save");
+        const v6 = onHost("ip6tables-save");
+        assert.equal(v4.status + v6.status, 0, v4.stderr + v6.stderr);
+        return { v4: strip(v4.stdout), v6: strip(v6.stdout) };
+    };
+
+    /** Runs the HostFirewall's own create or delete command with the bundle on stdin. */
+    const command = (verb: "create" | "delete", bundle: string) =>
+        onHost(firewallCommands(SCRIPT, bundleSha256(bundle))[verb], bundle);
+
+    const probe = (source: string, targets: string[]): Record<string, string> =>
+        JSON.parse(inNs(ns.ext, [python, "-c", PROBE, source, ...targets]));
+
+    const startListener = (name: string, specs: string[]) =>
+        new Promise<void>((resolve, reject) => {
+            const child = spawn("ip", ["netns", "exec", name, python, "-c", LISTENER, ...specs], {
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+            listeners.push(child);
+            let err = "";
+            child.stderr!.on("data", (d) => (err += d));
+            child.stdout!.once("data", () => resolve());
+            child.once("exit", (code) => reject(new Error(`listener exited ${code}: ${err}`)));
+        });
+
+    before(async (t) => {
+        const tools = ["ufw", "iptables", "ip", "unshare", "python3"].map((n) =>
+            requireTool(t as never, n),
+        );
+        if (!requireRoot(t as never) || tools.some((x) => !x)) {
+            return;
+        }
+        python = tools[4]!;
+        work = tempDir("hsfw");
+        fs.cpSync("/etc/ufw", path.join(work.dir, "etc-ufw"), { recursive: true });
+        fs.cpSync("/lib/ufw", path.join(work.dir, "lib-ufw"), { recursive: true });
+        fs.cpSync("/etc/default", path.join(work.dir, "etc-default"), { recursive: true });
+
+        for (const name of Object.values(ns)) {
+            assert.equal(run("ip", ["netns", "add", name]).status, 0, `ip netns add ${name}`);
+            made.push(name);
+        }
+        const link = (peer: string, hostSide: string) =>
+            assert.equal(
+                run("ip", [
+                    "link",
+                    "add",
+                    hostSide,
+                    "netns",
+                    ns.host,
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    "eth0",
+                    "netns",
+                    peer,
+                ]).status,
+                0,
+                `veth ${hostSide}`,
+            );
+        link(ns.ext, veth.ext);
+        link(ns.ctr, veth.ctr);
+        const script = (name: string, lines: string[]) =>
+            lines.forEach((l) => inNs(name, l.split(" ")));
+        script(ns.ext, [
+            "ip link set lo up",
+            "ip link set eth0 up",
+            `ip addr add ${CLIENT}/24 dev eth0`,
+            `ip addr add ${ADMIN}/24 dev eth0`,
+            `ip route add 172.30.0.0/16 via ${HOST}`,
+        ]);
+        script(ns.ctr, [
+            "ip link set lo up",
+            "ip link set eth0 up",
+            `ip addr add ${PROXY}/24 dev eth0`,
+            `ip addr add ${APP}/24 dev eth0`,
+            `ip addr add ${VAULT}/24 dev eth0`,
+            "ip route add default via 172.30.0.1",
+        ]);
+        script(ns.host, [
+            "ip link set lo up",
+            `ip link set ${veth.ext} up`,
+            `ip link set ${veth.ctr} up`,
+            `ip addr add ${HOST}/24 dev ${veth.ext}`,
+            `ip addr add 172.30.0.1/24 dev ${veth.ctr}`,
+            `ip addr add 172.30.1.1/24 dev ${veth.ctr}`,
+            "sysctl -q -w net.ipv4.ip_forward=1",
+        ]);
+        // Docker's own rules as dockerd 20.10 writes them: DOCKER-USER first in FORWARD, DNAT
+        // of published ports, and its DOCKER chain accepting them.
+        const docker = [
+            "iptables -N DOCKER-USER",
+            "iptables -A DOCKER-USER -j RETURN",
+            "iptables -N DOCKER",
+            "iptables -A FORWARD -j DOCKER-USER",
+            `iptables -A FORWARD -o ${veth.ctr} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+            `iptables -A FORWARD -o ${veth.ctr} -j DOCKER`,
+            `iptables -A FORWARD -i ${veth.ctr} ! -o ${veth.ctr} -j ACCEPT`,
+            ...PUBLISHED.flatMap(([port, address, internal]) => [
+                `iptables -t nat -A PREROUTING -d ${HOST} -p tcp --dport ${port} -j DNAT --to-destination ${address}:${internal}`,
+                `iptables -A DOCKER -d ${address} ! -i ${veth.ctr} -o ${veth.ctr} -p tcp --dport ${internal} -j ACCEPT`,
+            ]),
+        ];
+        // A host whose UFW is on with Debian's stock rules, loaded from disk.
+        const r = onHost(
+            [...docker, "ufw --force enable >/dev/null", "ufw reload >/dev/null"].join("\n"),
+        );
+        assert.equal(r.status, 0, r.stderr);
+
+        await startListener(ns.ctr, [
+            ...new Set(PUBLISHED.map(([, address, internal]) => `${address}:${internal}`)),
+        ]);
+        await startListener(ns.host, ["0.0.0.0:22", "0.0.0.0:5433"]);
+        const start = saved();
+        startV4 = start.v4;
+        startV6 = start.v6;
+        ready = true;
+    });
+
+    after(() => {
+        for (const child of listeners) {
+            child.kill("SIGKILL");
+        }
+        for (const name of made) {
+            run("ip", ["netns", "del", name]);
+        }
+        work?.remove();
+    });
+
+    it("starts from the hole it must close: a port published by mistake is reachable", (t) => {
+        if (!ready) {
+            return t.skip("namespaces are not set up");
+        }
+        const result = probe(CLIENT, [`${HOST}:5432`, `${HOST}:443`]);
+        assert.deepEqual(result, { [`${HOST}:5432`]: "open", [`${HOST}:443`]: "open" });
+    });
+
+    it("applies the bundle with the component's own command", (t) => {
+        if (!ready) {
+            return t.skip("namespaces are not set up");
+        }
+        const r = command("create", BUNDLE);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, new RegExp(`applied bundle sha256:${bundleSha256(BUNDLE)}`));
+        const status = onHost("ufw status verbose");
+        assert.match(status.stdout, /Status: active/);
+        assert.match(status.stdout, /deny \(incoming\), allow \(outgoing\), deny \(routed\)/);
+    });
+
+    it("lets 80 and 443 reach nginx and closes every other published port", (t) => {
+        if (!ready) {
+            return t.skip("namespaces are not set up");
+        }
+        const targets = PUBLISHED.map(([port]) => `${HOST}:${port}`);
+        const direct = [`${APP}:8000`, `${VAULT}:8200`, `${APP}:8443`];
+        const result = probe(CLIENT, [...targets, ...direct, `${HOST}:5433`]);
+        assert.deepEqual(result, {
+            [`${HOST}:443`]: "open",
+            [`${HOST}:80`]: "open",
+            [`${HOST}:5432`]: "blocked",
+            [`${HOST}:8000`]: "blocked",
+            [`${HOST}:8200`]: "blocked",
+            [`${HOST}:9443`]: "blocked",
+            [`${APP}:8000`]: "blocked",
+            [`${VAULT}:8200`]: "blocked",
+            [`${APP}:8443`]: "blocked",
+            [`${HOST}:5433`]: "blocked",
+        });
+    });
+
+    it("opens SSH to the admin network only", (t) => {
+        if (!ready) {
+            return t.skip("namespaces are not set up");
+        }
+        assert.deepEqual(probe(CLIENT, [`${HOST}:22`]), { [`${HOST}:22`]: "blocked" });
+        assert.deepEqual(probe(ADMIN, [`${HOST}:22`]), { [`${HOST}:22`]: "open" });
+    });
+
+    it("gives byte-identical rulesets when applied twice", (t) => {
+        if (!ready) {
+            return t.skip("namespaces are not set up");
+        }
+        // Counters count dropped probes; a reload zeroes them, so compare right after each run.
+        const applyAndSave = () => {
+            const r = command("create", BUNDLE);
+            assert.equal(r.status, 0, r.stderr);
+            return saved();
+        };
+        const first = applyAndSave();
+        assert.deepEqual(applyAndSave(), first);
+        assert.notEqual(first.v4, startV4, "the bundle changed the ruleset");
+    });
+
+    it("refuses a broken or foreign bundle and keeps the rules in force", (t) => {
+        if (!ready) {
+            return t.skip("namespaces are not set up");
+        }
+        const before = saved();
+        const files = parseBundle(BUNDLE);
+        const broken = formatBundle(
+            files.map((f) =>
+                f.path === "/etc/ufw/after.rules"
+                    ? { ...f, content: f.content.replace("-j RETURN\n", "-j no-such-chain\n") }
+                    : f,
+            ),
+        );
+        const foreign = `${BUNDLE}### file: /etc/passwd\nroot::0:0::/root:/bin/sh\n`;
+        for (const [what, bundle, message] of [
+            ["broken", broken, /refused the bundle/],
+            ["foreign", foreign, /may not write/],
+        ] as const) {
+            const r = command("create", bundle);
+            assert.notEqual(r.status, 0, `${what} bundle applied`);
+            assert.match(r.stderr, message);
+        }
+        assert.deepEqual(saved(), before);
+        const onDisk = onHost("cat /etc/ufw/after.rules").stdout;
+        assert.equal(onDisk, files.find((f) => f.path === "/etc/ufw/after.rules")!.content);
+    });
+
+    it("rate-limits SSH from the admin network", (t) => {
+        if (!ready) {
+            return t.skip("namespaces are not set up");
+        }
+        const outcomes = Array.from(
+            { length: 8 },
+            () => probe(ADMIN, [`${HOST}:22`])[`${HOST}:22`],
+        );
+        assert.ok(outcomes.includes("refused"), `a burst is cut off: ${outcomes.join(" ")}`);
+    });
+
+    it("leaves a newer bundle alone and removal restores the starting ruleset", (t) => {
+        if (!ready) {
+            return t.skip("namespaces are not set up");
+        }
+        const quiet = renderUfwBundle({
+            ...rules,
+            firewall: { ...rules.firewall, logging: "off" },
+        });
+        assert.equal(command("create", quiet).status, 0);
+        const newer = saved();
+        const stale = command("delete", BUNDLE);
+        assert.equal(stale.status, 0, stale.stderr);
+        assert.match(stale.stdout, /superseded/);
+        assert.deepEqual(saved(), newer);
+
+        const r = command("delete", quiet);
+        assert.equal(r.status, 0, r.stderr);
+        const end = saved();
+        assert.equal(end.v4, startV4);
+        assert.equal(end.v6, startV6);
+        assert.equal(
+            onHost("cat /etc/ufw/after.rules").stdout,
+            fs.readFileSync("/etc/ufw/after.rules", "utf8"),
+        );
+    });
+});
