@@ -18,6 +18,9 @@ export const FIREWALL_SCRIPT_PATH = path.resolve(
     "firewall.sh",
 );
 
+/** When this program run started: the drift check's trigger, new on every run. */
+const PROGRAM_STARTED = new Date().toISOString();
+
 /** The here-document delimiter that carries the script inside the command line. */
 const SCRIPT_DELIMITER = "HARDENED_STACK_FIREWALL_SH";
 
@@ -33,21 +36,32 @@ export interface HostFirewallArgs {
     privateKey?: pulumi.Input<string>;
     /** The script text; defaults to scripts/firewall/firewall.sh (tests pass their own). */
     script?: string;
+    /**
+     * A value that differs on every `pulumi up`, so the drift check runs each time; defaults
+     * to the time the program started. Tests pin it.
+     */
+    runId?: string;
 }
 
 /** The shell commands a firewall Command runs: the script travels inside them. */
 export interface FirewallCommands {
-    /** Applies the bundle read from stdin. */
+    /** Applies the bundle read from stdin, as one more resource holding it. */
     create: string;
-    /** Restores what the stack replaced, unless a newer bundle superseded this one. */
+    /** Applies it again for the same resource (the script changed, the bundle did not). */
+    update: string;
+    /** Restores what the stack replaced, unless a newer resource or bundle holds the rules. */
     delete: string;
+    /** Re-applies the bundle read from stdin if the host drifted from it; reports the drift. */
+    ensure: string;
 }
 
 /**
  * The host firewall: one rendered bundle of UFW files, applied by one command that runs the
  * same script locally or over SSH. Its triggers hold the bundle's hash, so any change to the
  * rules re-applies the whole bundle; the replacement runs before the old delete, and that delete
- * does nothing once a newer bundle is in force, so the firewall never falls back in between.
+ * does nothing once a newer bundle (or a replacement holding the same one) is in force, so the
+ * firewall never falls back in between. A second command runs on every `pulumi up` and
+ * re-applies the bundle if someone disabled UFW or edited its files since.
  */
 export class HostFirewall extends pulumi.ComponentResource {
     /** The rendered bundle, the command's stdin; no secret is in it. */
@@ -56,6 +70,8 @@ export class HostFirewall extends pulumi.ComponentResource {
     public readonly bundleSha256: string;
     /** The command that applies the bundle. */
     public readonly command: command.local.Command | command.remote.Command;
+    /** The command that checks, on every update, that the bundle is still in force. */
+    public readonly ensure: command.local.Command | command.remote.Command;
 
     constructor(name: string, args: HostFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hardened-stack:firewall:HostFirewall", name, {}, opts);
@@ -65,41 +81,55 @@ export class HostFirewall extends pulumi.ComponentResource {
         this.bundleSha256 = bundleSha256(this.bundle);
         const script = args.script ?? fs.readFileSync(FIREWALL_SCRIPT_PATH, "utf8");
         const commands = firewallCommands(script, this.bundleSha256);
-        const common = {
+        const apply = {
             create: commands.create,
+            update: commands.update,
             delete: commands.delete,
             stdin: this.bundle,
             triggers: [this.bundleSha256],
             // The script prints status and UFW's own messages; it never sees a secret.
             logging: "stdoutAndStderr" as const,
         };
+        const ensure = {
+            create: commands.ensure,
+            stdin: this.bundle,
+            triggers: [args.runId ?? PROGRAM_STARTED],
+            logging: "stdoutAndStderr" as const,
+        };
         const remote = args.firewall.remote;
         if (args.firewall.mode === "remote" && remote && args.privateKey) {
+            const connection = {
+                host: remote.host,
+                port: remote.port,
+                user: remote.user,
+                hostKey: remote.hostKey,
+                privateKey: pulumi.secret(args.privateKey),
+            };
+            // The SDK itself marks `connection` (which carries the key) an additional secret
+            // output; the unit tests pin that, since errors must not print it (FC-22).
             this.command = new command.remote.Command(
                 `${name}-apply`,
-                {
-                    ...common,
-                    connection: {
-                        host: remote.host,
-                        port: remote.port,
-                        user: remote.user,
-                        hostKey: remote.hostKey,
-                        privateKey: pulumi.secret(args.privateKey),
-                    },
-                },
-                // The SDK itself marks `connection` (which carries the key) an additional secret
-                // output; the unit tests pin that, since errors must not print it (FC-22).
+                { ...apply, connection },
                 { parent: this },
             );
+            this.ensure = new command.remote.Command(
+                `${name}-ensure`,
+                { ...ensure, connection },
+                { parent: this, dependsOn: [this.command] },
+            );
         } else {
-            this.command = new command.local.Command(`${name}-apply`, common, { parent: this });
+            this.command = new command.local.Command(`${name}-apply`, apply, { parent: this });
+            this.ensure = new command.local.Command(`${name}-ensure`, ensure, {
+                parent: this,
+                dependsOn: [this.command],
+            });
         }
         this.registerOutputs({ bundle: this.bundle, bundleSha256: this.bundleSha256 });
     }
 }
 
 /**
- * The create and delete commands: the script is written to a temporary file from a quoted
+ * The commands of both resources: the script is written to a temporary file from a quoted
  * here-document, so the host needs nothing installed beforehand and the command shows at
  * preview exactly what will run. Root runs it directly; any other user through `sudo -n`.
  */
@@ -121,7 +151,12 @@ export function firewallCommands(script: string, sha256: string): FirewallComman
             `if [ "$(id -u)" -eq 0 ]; then bash "$f" ${verb}; else sudo -n bash "$f" ${verb}; fi`,
             "",
         ].join("\n");
-    return { create: run("apply"), delete: run(`remove ${sha256}`) };
+    return {
+        create: run("apply"),
+        update: run("update"),
+        delete: run(`remove ${sha256}`),
+        ensure: run("ensure"),
+    };
 }
 
 /** Throws on argument combinations the component refuses; runs before any child exists. */

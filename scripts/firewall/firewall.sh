@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Applies or removes the host firewall bundle that hardened-stack renders (infra/render/ufw.ts).
 #   firewall.sh apply          read the bundle on stdin, check it, write its files, reload UFW
+#   firewall.sh update         the same, for a re-run of the same Command resource
+#   firewall.sh ensure         re-apply the bundle on stdin if the host drifted from it
 #   firewall.sh remove SHA256  put back what the stack replaced, if SHA256 is the bundle in force
 #
 # The bundle is plain text in which a line "### file: <absolute path>" starts each file.
@@ -9,7 +11,8 @@
 # moment ufw-init runs with ACCEPT policies. Nothing here reads or prints a secret.
 #
 # FIREWALL_STATE_DIR (default /var/lib/hardened-stack/firewall) keeps the files and DOCKER-USER
-# rules as they were before the first apply, and the hash of the bundle in force.
+# rules as they were before the first apply, the hash of the bundle in force and the number of
+# Command resources holding it.
 set -euo pipefail
 umask 022
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin"
@@ -231,17 +234,36 @@ write_and_load() {
 work=""
 trap 'if [ -n "$work" ]; then rm -rf "$work"; fi' EXIT
 
-apply() {
-    local bundle hash
+# Reads the bundle from stdin into $work and checks it; sets $hash.
+read_bundle() {
     work=$(mktemp -d)
-    bundle="$work/bundle"
-    cat >"$bundle"
+    cat >"$work/bundle"
     mkdir -p "$work/split" "$work/staged"
-    split_bundle "$bundle" "$work/split"
+    split_bundle "$work/bundle" "$work/split"
     check_bundle "$work/split"
+    hash=$(sha256sum "$work/bundle" | cut -d' ' -f1)
+}
+
+# How many Command resources hold the bundle in force: a replacement with an unchanged bundle
+# (pulumi up --replace) creates the new one before deleting the old, and only the last delete
+# may remove the rules.
+holders() {
+    if [ -f "$state/applied.sha256" ] && [ "$(cat "$state/applied.sha256")" = "$1" ]; then
+        cat "$state/holders" 2>/dev/null || echo 0
+    else
+        echo 0
+    fi
+}
+
+# Writes and loads the read bundle; $1 = "new" counts one more holder, "same" does not.
+apply_bundle() {
+    local count
     stage "$work/split" "$work/staged"
     dry_run "$work/staged"
-    hash=$(sha256sum "$bundle" | cut -d' ' -f1)
+    count=$(holders "$hash")
+    if [ "$1" = new ] || [ "$count" -eq 0 ]; then
+        count=$((count + 1))
+    fi
 
     mkdir -p "$state"
     chmod 0700 "$state"
@@ -256,6 +278,7 @@ apply() {
     if write_and_load "$work/split"; then
         guard_off
         echo "$hash" >"$state/applied.sha256"
+        echo "$count" >"$state/holders"
         echo "firewall: applied bundle sha256:$hash"
         return 0
     fi
@@ -267,17 +290,50 @@ apply() {
     die "the previous rules did not load either; new inbound connections stay blocked"
 }
 
-remove() {
-    local expected=${1:-} applied
-    [[ "$expected" =~ ^[0-9a-f]{64}$ ]] || die "usage: firewall.sh remove <sha256 of the bundle>"
-    if [ ! -f "$state/applied.sha256" ]; then
-        echo "firewall: no bundle of this stack is in force; nothing to remove"
+# Prints one line per way the host differs from the read bundle; prints nothing when in force.
+drift() {
+    local n=0 path
+    if [ "$(cat "$state/applied.sha256" 2>/dev/null)" != "$hash" ]; then
+        echo "the bundle in force is not this one"
+    fi
+    while IFS= read -r path; do
+        n=$((n + 1))
+        cmp -s "$path" "$work/split/$n" || echo "$path differs from the bundle"
+    done <"$work/split/paths"
+    if ! iptables -L ufw-user-input -n >/dev/null 2>&1; then
+        echo "UFW is not running"
+    elif ! verify_loaded; then
+        echo "the loaded rules lack the DROP policies or the DOCKER-USER hook"
+    fi
+}
+
+# Re-applies the bundle when the host drifted from it (ufw disable, edited files, lost rules).
+ensure() {
+    local found
+    found=$(drift)
+    if [ -z "$found" ]; then
+        echo "firewall: bundle sha256:$hash is in force"
         return 0
     fi
-    applied=$(cat "$state/applied.sha256")
-    if [ "$applied" != "$expected" ]; then
-        # A newer bundle replaced this one: its own delete will remove it.
-        echo "firewall: bundle sha256:$expected was superseded; leaving the rules in force"
+    while IFS= read -r line; do
+        log "DRIFT: $line"
+    done <<<"$found"
+    apply_bundle same
+    log "the drift is repaired; find out who changed the firewall"
+}
+
+remove() {
+    local expected=${1:-} count
+    [[ "$expected" =~ ^[0-9a-f]{64}$ ]] || die "usage: firewall.sh remove <sha256 of the bundle>"
+    count=$(holders "$expected")
+    if [ "$count" -eq 0 ]; then
+        # A newer bundle replaced this one (its own delete removes it), or nothing is applied.
+        echo "firewall: bundle sha256:$expected is not in force; leaving the rules alone"
+        return 0
+    fi
+    if [ "$count" -gt 1 ]; then
+        echo "$((count - 1))" >"$state/holders"
+        echo "firewall: bundle sha256:$expected is still held by its replacement; kept"
         return 0
     fi
     guard_on
@@ -292,8 +348,20 @@ remove() {
 mkdir -p "$(dirname "$state")"
 exec 9>"$state.lock"
 flock -w 60 9 || die "another firewall run holds the lock"
+hash=""
 case "${1:-}" in
-apply) apply ;;
+apply)
+    read_bundle
+    apply_bundle new
+    ;;
+update)
+    read_bundle
+    apply_bundle same
+    ;;
+ensure)
+    read_bundle
+    ensure
+    ;;
 remove) remove "${2:-}" ;;
-*) die "usage: firewall.sh apply < bundle | firewall.sh remove <sha256>" ;;
+*) die "usage: firewall.sh apply|update|ensure < bundle, or firewall.sh remove <sha256>" ;;
 esac

@@ -134,12 +134,16 @@ describe("the host firewall in network namespaces", () => {
         );
     };
 
-    /** iptables-save and ip6tables-save of the host namespace, without their dated comments. */
-    const saved = () => {
+    /**
+     * iptables-save and ip6tables-save of the host namespace, without their dated comments.
+     * `rulesOnly` zeroes the packet counters, for comparisons across probes.
+     */
+    const saved = (rulesOnly = false) => {
         const strip = (text: string) =>
             text
                 .split("\n")
                 .filter((l) => !l.startsWith("#"))
+                .map((l) => (rulesOnly ? l.replace(/\[\d+:\d+\]$/, "[0:0]") : l))
                 .join("\n");
         const v4 = onHost("iptables-save");
         const v6 = onHost("ip6tables-save");
@@ -148,7 +152,7 @@ describe("the host firewall in network namespaces", () => {
     };
 
     /** Runs the HostFirewall's own create or delete command with the bundle on stdin. */
-    const command = (verb: "create" | "delete", bundle: string) =>
+    const command = (verb: "create" | "update" | "delete" | "ensure", bundle: string) =>
         onHost(firewallCommands(SCRIPT, bundleSha256(bundle))[verb], bundle);
 
     const probe = (source: string, targets: string[]): Record<string, string> =>
@@ -255,7 +259,7 @@ describe("the host firewall in network namespaces", () => {
             ...new Set(PUBLISHED.map(([, address, internal]) => `${address}:${internal}`)),
         ]);
         await startListener(ns.host, ["0.0.0.0:22", "0.0.0.0:5433"]);
-        const start = saved();
+        const start = saved(true);
         startV4 = start.v4;
         startV6 = start.v6;
         ready = true;
@@ -326,7 +330,7 @@ describe("the host firewall in network namespaces", () => {
         }
         // Counters count dropped probes; a reload zeroes them, so compare right after each run.
         const applyAndSave = () => {
-            const r = command("create", BUNDLE);
+            const r = command("update", BUNDLE);
             assert.equal(r.status, 0, r.stderr);
             return saved();
         };
@@ -373,24 +377,56 @@ describe("the host firewall in network namespaces", () => {
         assert.ok(outcomes.includes("refused"), `a burst is cut off: ${outcomes.join(" ")}`);
     });
 
-    it("leaves a newer bundle alone and removal restores the starting ruleset", (t) => {
+    it("repairs drift on the next run: UFW disabled by hand comes back", (t) => {
         if (!ready) {
             return t.skip("namespaces are not set up");
         }
+        const applied = saved(true);
+        assert.equal(onHost("ufw disable").status, 0);
+        assert.deepEqual(probe(CLIENT, [`${HOST}:5433`]), { [`${HOST}:5433`]: "open" });
+        const r = command("ensure", BUNDLE);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stderr, /DRIFT: UFW is not running/);
+        assert.match(r.stderr, /DRIFT: \/etc\/ufw\/ufw\.conf differs from the bundle/);
+        assert.deepEqual(probe(CLIENT, [`${HOST}:5433`, `${HOST}:5432`, `${HOST}:443`]), {
+            [`${HOST}:5433`]: "blocked",
+            [`${HOST}:5432`]: "blocked",
+            [`${HOST}:443`]: "open",
+        });
+        const again = command("ensure", BUNDLE);
+        assert.match(again.stdout, /is in force/);
+        assert.equal(again.stderr, "");
+        assert.deepEqual(saved(true), applied);
+    });
+
+    it("keeps the rules through replacements and removal restores the starting ruleset", (t) => {
+        if (!ready) {
+            return t.skip("namespaces are not set up");
+        }
+        // pulumi up --replace: the new resource applies before the old one's delete runs.
+        const held = saved(true);
+        assert.equal(command("create", BUNDLE).status, 0);
+        const replaced = command("delete", BUNDLE);
+        assert.equal(replaced.status, 0, replaced.stderr);
+        assert.match(replaced.stdout, /still held by its replacement/);
+        assert.deepEqual(saved(true), held);
+
+        // A changed bundle: its create runs first, then the old bundle's delete.
         const quiet = renderUfwBundle({
             ...rules,
             firewall: { ...rules.firewall, logging: "off" },
         });
         assert.equal(command("create", quiet).status, 0);
-        const newer = saved();
+        const newer = saved(true);
         const stale = command("delete", BUNDLE);
         assert.equal(stale.status, 0, stale.stderr);
-        assert.match(stale.stdout, /superseded/);
-        assert.deepEqual(saved(), newer);
+        assert.match(stale.stdout, /not in force; leaving the rules alone/);
+        assert.deepEqual(saved(true), newer);
 
         const r = command("delete", quiet);
         assert.equal(r.status, 0, r.stderr);
-        const end = saved();
+        assert.match(r.stdout, /the previous firewall is back/);
+        const end = saved(true);
         assert.equal(end.v4, startV4);
         assert.equal(end.v6, startV6);
         assert.equal(

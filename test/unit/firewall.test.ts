@@ -256,6 +256,7 @@ describe("HostFirewall arguments and commands", () => {
         assert.match(commands.create, /<<'HARDENED_STACK_FIREWALL_SH'\necho '\$HOME'\n/);
         assert.match(commands.create, /bash "\$f" apply; else sudo -n bash "\$f" apply; fi/);
         assert.match(commands.delete, new RegExp(`bash "\\$f" remove ${hash};`));
+        assert.match(commands.ensure, /bash "\$f" ensure;/);
         assert.throws(() => firewallCommands("HARDENED_STACK_FIREWALL_SH\n", hash), /contains/);
         assert.throws(() => firewallCommands("true\n", "abc"), /64 hex/);
     });

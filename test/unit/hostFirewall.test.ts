@@ -27,7 +27,7 @@ describe("HostFirewall under mocks", () => {
             const provider = new command.Provider("command", {});
             const local = new HostFirewall(
                 "fw-local",
-                { ...rules, firewall: config.firewall },
+                { ...rules, firewall: config.firewall, runId: "run-1" },
                 { providers: [provider] },
             );
             const remote = new HostFirewall(
@@ -52,12 +52,15 @@ describe("HostFirewall under mocks", () => {
         });
     });
 
-    it("applies the whole bundle as stdin of one command, a child of the component", () => {
+    it("applies the whole bundle as stdin of one command, beside its drift check", () => {
         const apply = findResource(run, LOCAL, "fw-local-apply");
         assert.match(apply.parent ?? "", /hardened-stack:firewall:HostFirewall::fw-local$/);
         assert.match(apply.provider ?? "", /::pulumi:providers:command::command::/);
         assert.equal(plainInputs(apply).stdin, run.outputs.localBundle);
-        assert.equal(run.resources.filter((r) => r.type === LOCAL).length, 1);
+        assert.deepEqual(
+            run.resources.filter((r) => r.type === LOCAL).map((r) => r.name),
+            ["fw-local-apply", "fw-local-ensure"],
+        );
     });
 
     it("re-applies on any rule change: the trigger is the bundle's hash", () => {
@@ -71,6 +74,18 @@ describe("HostFirewall under mocks", () => {
         assert.equal(apply.options.deleteBeforeReplace, false);
         assert.match(inputs.delete, new RegExp(`remove ${bundleSha256(inputs.stdin)};`));
         assert.match(inputs.create, /bash "\$f" apply;/);
+        assert.match(inputs.update, /bash "\$f" update;/);
+    });
+
+    it("checks on every run that the bundle is still in force, after applying it", () => {
+        const apply = findResource(run, LOCAL, "fw-local-apply");
+        const ensure = findResource(run, LOCAL, "fw-local-ensure");
+        const inputs = plainInputs(ensure);
+        assert.match(inputs.create, /bash "\$f" ensure;/);
+        assert.equal(inputs.delete, undefined, "the check removes nothing");
+        assert.equal(inputs.stdin, plainInputs(apply).stdin);
+        assert.deepEqual(inputs.triggers, ["run-1"]);
+        assert.deepEqual(ensure.options.dependsOn, [apply.urn]);
     });
 
     it("logs only output that holds no secret", () => {
