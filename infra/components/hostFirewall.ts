@@ -77,6 +77,13 @@ export class HostFirewall extends pulumi.ComponentResource {
         super("hardened-stack:firewall:HostFirewall", name, {}, opts);
         validateFirewallArgs(args);
 
+        if (args.firewall.adminCidrs.length === 0) {
+            pulumi.log.warn(
+                "firewall.adminCidrs is empty: SSH to the host is closed to everyone",
+                this,
+            );
+        }
+
         this.bundle = renderUfwBundle(args);
         this.bundleSha256 = bundleSha256(this.bundle);
         const script = args.script ?? fs.readFileSync(FIREWALL_SCRIPT_PATH, "utf8");
@@ -100,7 +107,7 @@ export class HostFirewall extends pulumi.ComponentResource {
         if (args.firewall.mode === "remote" && remote && args.privateKey) {
             const connection = {
                 host: remote.host,
-                port: remote.port,
+                port: args.firewall.sshPort,
                 user: remote.user,
                 hostKey: remote.hostKey,
                 privateKey: pulumi.secret(args.privateKey),

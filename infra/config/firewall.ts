@@ -13,8 +13,6 @@ export interface FirewallRemote {
     host: string;
     /** The SSH user; anyone but root runs the script through `sudo -n`. */
     user: string;
-    /** The port sshd listens on. */
-    port: number;
     /** The host's public key (`ssh-ed25519 AAAA...`); without it any host would be trusted. */
     hostKey: string;
 }
@@ -27,7 +25,7 @@ export interface FirewallConfig {
     mode: FirewallMode;
     /** Networks allowed to reach SSH (IPv4 or IPv6 CIDR); SSH is closed when empty. */
     adminCidrs: string[];
-    /** The port sshd listens on, opened to adminCidrs only and rate-limited. */
+    /** The port sshd listens on, opened to adminCidrs only and rate-limited; remote mode uses it. */
     sshPort: number;
     /** Whether UFW manages IPv6 too (IPV6=yes), with the same DOCKER-USER rules. */
     ipv6: boolean;
@@ -109,7 +107,7 @@ export function readFirewallConfig(reader: ConfigReader): FirewallConfig {
         view.report("adminCidrs", "has IPv6 networks while ipv6 is false", "IPv4 networks only");
     }
 
-    const remoteView = view.object("remote", ["host", "user", "port", "hostKey"]);
+    const remoteView = view.object("remote", ["host", "user", "hostKey"]);
     if (mode === "local" || !manage) {
         if (view.has("remote") && manage) {
             view.report("remote", "is set while mode is local", "mode: remote, or no remote");
@@ -125,7 +123,6 @@ export function readFirewallConfig(reader: ConfigReader): FirewallConfig {
     const remote: FirewallRemote = {
         host,
         user: remoteView.string("user", "", SSH_USER),
-        port: remoteView.integer("port", sshPort, 1, 65535),
         hostKey: remoteView.string("hostKey", "", HOST_KEY),
     };
     for (const field of ["host", "user", "hostKey"] as const) {

@@ -345,6 +345,10 @@ remove() {
     echo "firewall: removed bundle sha256:$expected; the previous firewall is back"
 }
 
+for tool in ufw iptables iptables-restore unshare flock sha256sum; do
+    command -v "$tool" >/dev/null || die "$tool is missing on this host (apt-get install ufw iptables util-linux)"
+done
+[ -x /lib/ufw/ufw-init ] || die "/lib/ufw/ufw-init is missing: UFW is not installed"
 mkdir -p "$(dirname "$state")"
 exec 9>"$state.lock"
 flock -w 60 9 || die "another firewall run holds the lock"

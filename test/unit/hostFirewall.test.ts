@@ -40,7 +40,6 @@ describe("HostFirewall under mocks", () => {
                         remote: {
                             host: "203.0.113.10",
                             user: "deploy",
-                            port: 22,
                             hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5",
                         },
                     },
