@@ -108,9 +108,17 @@ export function readFirewallConfig(reader: ConfigReader): FirewallConfig {
     }
 
     const remoteView = view.object("remote", ["host", "user", "hostKey"]);
+    reader.declare(FIREWALL_KEY_SECRET);
     if (mode === "local" || !manage) {
         if (view.has("remote") && manage) {
             view.report("remote", "is set while mode is local", "mode: remote, or no remote");
+        }
+        if (reader.raw(FIREWALL_KEY_SECRET) !== undefined && manage) {
+            reader.report(
+                FIREWALL_KEY_SECRET,
+                "is set while firewall.mode is local",
+                "firewall.mode: remote, or no SSH key in the stack",
+            );
         }
         return { manage, mode, adminCidrs, sshPort, ipv6, logging };
     }

@@ -107,8 +107,17 @@ describe("firewall configuration", () => {
 
     it("refuses remote settings in local mode, unknown fields and bad values", () => {
         assert.deepEqual(
-            firewallIssues({ remote: REMOTE.remote, logging: "full", sshPort: 0, port: 22 }),
-            ["firewall.port", "firewall.sshPort", "firewall.logging", "firewall.remote"],
+            firewallIssues(
+                { remote: REMOTE.remote, logging: "full", sshPort: 0, port: 22 },
+                { firewallSshPrivateKey: "k" },
+            ),
+            [
+                "firewall.port",
+                "firewall.sshPort",
+                "firewall.logging",
+                "firewall.remote",
+                "firewallSshPrivateKey",
+            ],
         );
     });
 });
