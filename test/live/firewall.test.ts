@@ -32,8 +32,15 @@ const HOST = "203.0.113.1";
 const PROXY = "172.30.0.10";
 const APP = "172.30.0.20";
 const VAULT = "172.30.1.10";
+// IPv6 parity (FW-05): the same client, admin and host, and a container on a Docker IPv6
+// network (Docker's ip6tables mode), outside the stack's networks.
+const ADMIN6_NET = "2001:db8:1:0:8000::/65";
+const ADMIN6 = "2001:db8:1:0:8000::70";
+const CLIENT6 = "2001:db8:1::5";
+const HOST6 = "2001:db8:1::1";
+const APP6 = "2001:db8:2::20";
 
-const config = loadConfig(devConfig({ firewall: { adminCidrs: [ADMIN_NET] } }));
+const config = loadConfig(devConfig({ firewall: { adminCidrs: [ADMIN_NET, ADMIN6_NET] } }));
 const rules = {
     firewall: config.firewall,
     dockerSubnets: [config.network.frontendSubnet, config.network.backendSubnet],
@@ -57,8 +64,11 @@ import selectors, socket, sys
 sel = selectors.DefaultSelector()
 for spec in sys.argv[1:]:
     host, port = spec.rsplit(":", 1)
-    s = socket.socket()
+    host = host.strip("[]")
+    s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if ":" in host:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
     s.bind((host, int(port)))
     s.listen(64)
     sel.register(s, selectors.EVENT_READ)
@@ -75,6 +85,7 @@ import json, socket, sys, threading
 source, targets, result = sys.argv[1], sys.argv[2:], {}
 def probe(target):
     host, port = target.rsplit(":", 1)
+    host = host.strip("[]")
     try:
         s = socket.create_connection((host, int(port)), timeout=2, source_address=(source, 0))
         s.settimeout(2)
@@ -216,6 +227,9 @@ describe("the host firewall in network namespaces", () => {
             `ip addr add ${CLIENT}/24 dev eth0`,
             `ip addr add ${ADMIN}/24 dev eth0`,
             `ip route add 172.30.0.0/16 via ${HOST}`,
+            `ip -6 addr add ${CLIENT6}/64 dev eth0 nodad`,
+            `ip -6 addr add ${ADMIN6}/64 dev eth0 nodad`,
+            `ip -6 route add 2001:db8:2::/64 via ${HOST6}`,
         ]);
         script(ns.ctr, [
             "ip link set lo up",
@@ -224,6 +238,8 @@ describe("the host firewall in network namespaces", () => {
             `ip addr add ${APP}/24 dev eth0`,
             `ip addr add ${VAULT}/24 dev eth0`,
             "ip route add default via 172.30.0.1",
+            `ip -6 addr add ${APP6}/64 dev eth0 nodad`,
+            "ip -6 route add default via 2001:db8:2::1",
         ]);
         script(ns.host, [
             "ip link set lo up",
@@ -232,7 +248,10 @@ describe("the host firewall in network namespaces", () => {
             `ip addr add ${HOST}/24 dev ${veth.ext}`,
             `ip addr add 172.30.0.1/24 dev ${veth.ctr}`,
             `ip addr add 172.30.1.1/24 dev ${veth.ctr}`,
+            `ip -6 addr add ${HOST6}/64 dev ${veth.ext} nodad`,
+            `ip -6 addr add 2001:db8:2::1/64 dev ${veth.ctr} nodad`,
             "sysctl -q -w net.ipv4.ip_forward=1",
+            "sysctl -q -w net.ipv6.conf.all.forwarding=1",
         ]);
         // Docker's own rules as dockerd 20.10 writes them: DOCKER-USER first in FORWARD, DNAT
         // of published ports, and its DOCKER chain accepting them.
@@ -248,6 +267,16 @@ describe("the host firewall in network namespaces", () => {
                 `iptables -t nat -A PREROUTING -d ${HOST} -p tcp --dport ${port} -j DNAT --to-destination ${address}:${internal}`,
                 `iptables -A DOCKER -d ${address} ! -i ${veth.ctr} -o ${veth.ctr} -p tcp --dport ${internal} -j ACCEPT`,
             ]),
+            // The same for IPv6, with one port published on [::] by mistake.
+            "ip6tables -N DOCKER-USER",
+            "ip6tables -A DOCKER-USER -j RETURN",
+            "ip6tables -N DOCKER",
+            "ip6tables -A FORWARD -j DOCKER-USER",
+            `ip6tables -A FORWARD -o ${veth.ctr} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+            `ip6tables -A FORWARD -o ${veth.ctr} -j DOCKER`,
+            `ip6tables -A FORWARD -i ${veth.ctr} ! -o ${veth.ctr} -j ACCEPT`,
+            `ip6tables -t nat -A PREROUTING -d ${HOST6} -p tcp --dport 5432 -j DNAT --to-destination [${APP6}]:5432`,
+            `ip6tables -A DOCKER -d ${APP6} ! -i ${veth.ctr} -o ${veth.ctr} -p tcp --dport 5432 -j ACCEPT`,
         ];
         // A host whose UFW is on with Debian's stock rules, loaded from disk.
         const r = onHost(
@@ -257,8 +286,9 @@ describe("the host firewall in network namespaces", () => {
 
         await startListener(ns.ctr, [
             ...new Set(PUBLISHED.map(([, address, internal]) => `${address}:${internal}`)),
+            `[${APP6}]:5432`,
         ]);
-        await startListener(ns.host, ["0.0.0.0:22", "0.0.0.0:5433"]);
+        await startListener(ns.host, ["0.0.0.0:22", "0.0.0.0:5433", "[::]:22", "[::]:5433"]);
         const start = saved(true);
         startV4 = start.v4;
         startV6 = start.v6;
@@ -281,6 +311,7 @@ describe("the host firewall in network namespaces", () => {
         }
         const result = probe(CLIENT, [`${HOST}:5432`, `${HOST}:443`]);
         assert.deepEqual(result, { [`${HOST}:5432`]: "open", [`${HOST}:443`]: "open" });
+        assert.deepEqual(probe(CLIENT6, [`[${HOST6}]:5432`]), { [`[${HOST6}]:5432`]: "open" });
     });
 
     it("applies the bundle with the component's own command", (t) => {
@@ -322,6 +353,21 @@ describe("the host firewall in network namespaces", () => {
         }
         assert.deepEqual(probe(CLIENT, [`${HOST}:22`]), { [`${HOST}:22`]: "blocked" });
         assert.deepEqual(probe(ADMIN, [`${HOST}:22`]), { [`${HOST}:22`]: "open" });
+    });
+
+    it("holds the same rules for IPv6", (t) => {
+        if (!ready) {
+            return t.skip("namespaces are not set up");
+        }
+        // Not probed: direct routing to a container on a network that is not the stack's
+        // (the rules guard the stack's own subnets against that, and only IPv4 ones exist).
+        const targets = [`[${HOST6}]:5432`, `[${HOST6}]:5433`, `[${HOST6}]:22`];
+        assert.deepEqual(probe(CLIENT6, targets), {
+            [`[${HOST6}]:5432`]: "blocked",
+            [`[${HOST6}]:5433`]: "blocked",
+            [`[${HOST6}]:22`]: "blocked",
+        });
+        assert.deepEqual(probe(ADMIN6, [`[${HOST6}]:22`]), { [`[${HOST6}]:22`]: "open" });
     });
 
     it("gives byte-identical rulesets when applied twice", (t) => {
