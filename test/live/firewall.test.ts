@@ -253,31 +253,31 @@ describe("the host firewall in network namespaces", () => {
             "sysctl -q -w net.ipv4.ip_forward=1",
             "sysctl -q -w net.ipv6.conf.all.forwarding=1",
         ]);
-        // Docker's own rules as dockerd 20.10 writes them: DOCKER-USER first in FORWARD, DNAT
-        // of published ports, and its DOCKER chain accepting them.
-        const docker = [
-            "iptables -N DOCKER-USER",
-            "iptables -A DOCKER-USER -j RETURN",
-            "iptables -N DOCKER",
-            "iptables -A FORWARD -j DOCKER-USER",
-            `iptables -A FORWARD -o ${veth.ctr} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
-            `iptables -A FORWARD -o ${veth.ctr} -j DOCKER`,
-            `iptables -A FORWARD -i ${veth.ctr} ! -o ${veth.ctr} -j ACCEPT`,
-            ...PUBLISHED.flatMap(([port, address, internal]) => [
-                `iptables -t nat -A PREROUTING -d ${HOST} -p tcp --dport ${port} -j DNAT --to-destination ${address}:${internal}`,
-                `iptables -A DOCKER -d ${address} ! -i ${veth.ctr} -o ${veth.ctr} -p tcp --dport ${internal} -j ACCEPT`,
-            ]),
-            // The same for IPv6, with one port published on [::] by mistake.
-            "ip6tables -N DOCKER-USER",
-            "ip6tables -A DOCKER-USER -j RETURN",
-            "ip6tables -N DOCKER",
-            "ip6tables -A FORWARD -j DOCKER-USER",
-            `ip6tables -A FORWARD -o ${veth.ctr} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
-            `ip6tables -A FORWARD -o ${veth.ctr} -j DOCKER`,
-            `ip6tables -A FORWARD -i ${veth.ctr} ! -o ${veth.ctr} -j ACCEPT`,
-            `ip6tables -t nat -A PREROUTING -d ${HOST6} -p tcp --dport 5432 -j DNAT --to-destination [${APP6}]:5432`,
-            `ip6tables -A DOCKER -d ${APP6} ! -i ${veth.ctr} -o ${veth.ctr} -p tcp --dport 5432 -j ACCEPT`,
-        ];
+        // Docker's own rules as dockerd 20.10 writes them (ip6tables mode for IPv6): DOCKER-USER
+        // first in FORWARD, DNAT of published ports, and its DOCKER chain accepting them.
+        const publish = (exe: string, host: string, port: number, to: string, internal: number) => {
+            const address = to.includes(":") ? `[${to}]` : to;
+            return [
+                `${exe} -t nat -A PREROUTING -d ${host} -p tcp --dport ${port} -j DNAT --to-destination ${address}:${internal}`,
+                `${exe} -A DOCKER -d ${to} ! -i ${veth.ctr} -o ${veth.ctr} -p tcp --dport ${internal} -j ACCEPT`,
+            ];
+        };
+        const docker = ["iptables", "ip6tables"].flatMap((exe) => [
+            `${exe} -N DOCKER-USER`,
+            `${exe} -A DOCKER-USER -j RETURN`,
+            `${exe} -N DOCKER`,
+            `${exe} -A FORWARD -j DOCKER-USER`,
+            `${exe} -A FORWARD -o ${veth.ctr} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+            `${exe} -A FORWARD -o ${veth.ctr} -j DOCKER`,
+            `${exe} -A FORWARD -i ${veth.ctr} ! -o ${veth.ctr} -j ACCEPT`,
+        ]);
+        docker.push(
+            ...PUBLISHED.flatMap(([port, to, internal]) =>
+                publish("iptables", HOST, port, to, internal),
+            ),
+            // A database port published on [::] by mistake.
+            ...publish("ip6tables", HOST6, 5432, APP6, 5432),
+        );
         // A host whose UFW is on with Debian's stock rules, loaded from disk.
         const r = onHost(
             [...docker, "ufw --force enable >/dev/null", "ufw reload >/dev/null"].join("\n"),
