@@ -280,6 +280,10 @@ apply_bundle() {
         echo "$hash" >"$state/applied.sha256"
         echo "$count" >"$state/holders"
         echo "firewall: applied bundle sha256:$hash"
+        if [ -d /run/systemd/system ] && ! systemctl is-enabled --quiet ufw 2>/dev/null; then
+            log "warning: ufw.service is not enabled, so the rules will not load at boot" \
+                "(systemctl enable ufw)"
+        fi
         return 0
     fi
     log "applying the bundle failed; restoring the previous files"

@@ -324,6 +324,17 @@ describe("the host firewall in network namespaces", () => {
         const status = onHost("ufw status verbose");
         assert.match(status.stdout, /Status: active/);
         assert.match(status.stdout, /deny \(incoming\), allow \(outgoing\), deny \(routed\)/);
+        // UFW reads the rendered rules back as its own: exactly the allowlist (FW-03).
+        const listed = status.stdout
+            .split("\n")
+            .filter((l) => /\b(LIMIT|ALLOW|DENY|REJECT)\b/.test(l))
+            .map((l) => l.trim().split(/\s{2,}/));
+        assert.deepEqual(listed, [
+            ["22/tcp", "LIMIT IN", ADMIN_NET],
+            ["22/tcp", "LIMIT IN", ADMIN6_NET],
+            [`${PROXY} 8443/tcp`, "ALLOW FWD", "Anywhere"],
+            [`${PROXY} 8080/tcp`, "ALLOW FWD", "Anywhere"],
+        ]);
     });
 
     it("lets 80 and 443 reach nginx and closes every other published port", (t) => {
