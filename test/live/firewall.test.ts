@@ -356,6 +356,10 @@ describe("the host firewall in network namespaces", () => {
             [`${APP}:8443`]: "blocked",
             [`${HOST}:5433`]: "blocked",
         });
+        // Blocked container traffic passes the rate-limited LOG rule ([UFW DOCKER BLOCK]).
+        const deny = onHost("iptables -L hardened-docker-deny -v -n -x").stdout;
+        const logged = deny.split("\n").find((l) => l.includes("UFW DOCKER BLOCK"));
+        assert.ok(logged && Number(logged.trim().split(/\s+/)[0]) > 0, deny);
     });
 
     it("opens SSH to the admin network only", (t) => {
@@ -468,19 +472,24 @@ describe("the host firewall in network namespaces", () => {
         assert.match(replaced.stdout, /still held by its replacement/);
         assert.deepEqual(saved(true), held);
 
-        // A changed bundle: its create runs first, then the old bundle's delete.
-        const quiet = renderUfwBundle({
+        // A changed bundle (HTTPS only, no logging): its create runs first, then the old delete.
+        const httpsOnly = renderUfwBundle({
             ...rules,
             firewall: { ...rules.firewall, logging: "off" },
+            publicEndpoints: rules.publicEndpoints.filter((e) => e.port === 8443),
         });
-        assert.equal(command("create", quiet).status, 0);
+        assert.equal(command("create", httpsOnly).status, 0);
         const newer = saved(true);
         const stale = command("delete", BUNDLE);
         assert.equal(stale.status, 0, stale.stderr);
         assert.match(stale.stdout, /not in force; leaving the rules alone/);
         assert.deepEqual(saved(true), newer);
+        assert.deepEqual(probe(CLIENT, [`${HOST}:443`, `${HOST}:80`]), {
+            [`${HOST}:443`]: "open",
+            [`${HOST}:80`]: "blocked",
+        });
 
-        const r = command("delete", quiet);
+        const r = command("delete", httpsOnly);
         assert.equal(r.status, 0, r.stderr);
         assert.match(r.stdout, /the previous firewall is back/);
         const end = saved(true);
