@@ -1,5 +1,5 @@
 import { ConfigReader, StringRule } from "./reader";
-import { HOSTNAME, IPV4, IPV4_CIDR } from "./rules";
+import { IPV4, parseCidr } from "./rules";
 
 /** `local` when Pulumi runs on the Docker host itself; `remote` reaches the host over SSH. */
 export type FirewallMode = "local" | "remote";
@@ -62,8 +62,7 @@ const ADMIN_CIDR: StringRule = {
     pattern: /^[0-9a-fA-F.:]+\/\d{1,3}$/,
     expected: "an IPv4 or IPv6 network in CIDR form such as 198.51.100.0/24",
     check: (value) => {
-        const rule = value.includes(":") ? IPV6_CIDR : IPV4_CIDR;
-        const problem = rule.check?.(value);
+        const problem = value.includes(":") ? IPV6_CIDR.check?.(value) : ipv4NetworkProblem(value);
         if (problem) {
             return problem;
         }
@@ -73,6 +72,22 @@ const ADMIN_CIDR: StringRule = {
         return undefined;
     },
 };
+
+/** Why an IPv4 network in CIDR form is not valid (any prefix; no host bits), or undefined. */
+function ipv4NetworkProblem(value: string): string | undefined {
+    const parsed = parseCidr(value);
+    if (!parsed) {
+        return `is "${value}", which is not a valid network`;
+    }
+    if (parsed.hostBits) {
+        return `is "${value}", which has host bits set (the network is ${parsed.network})`;
+    }
+    return undefined;
+}
+
+/** A host name as SSH resolves it: RFC 1123 labels, a single label allowed (`dockerhost`). */
+const HOST_NAME =
+    /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 const SSH_USER: StringRule = {
     rendered: true,
@@ -125,8 +140,7 @@ export function readFirewallConfig(reader: ConfigReader): FirewallConfig {
     const host = remoteView.string("host", "", {
         rendered: true,
         expected: "the Docker host's DNS name or IPv4 address",
-        check: (v) =>
-            HOSTNAME.pattern!.test(v) || IPV4.pattern!.test(v) ? undefined : `is "${v}"`,
+        check: (v) => (HOST_NAME.test(v) || IPV4.pattern!.test(v) ? undefined : `is "${v}"`),
     });
     const remote: FirewallRemote = {
         host,
