@@ -8,7 +8,6 @@
 // UFW runs in the host namespace with /etc/ufw, /lib/ufw and /etc/default bound to private
 // copies in a private mount namespace, so neither the machine's firewall nor its files change.
 import assert from "node:assert/strict";
-import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -24,6 +23,7 @@ import {
 } from "../../infra/render/ufw";
 import { devConfig } from "../support/program";
 import { requireRoot, requireTool, run, tempDir } from "../support/live";
+import { NetnsSet } from "../support/netns";
 
 const ADMIN_NET = "203.0.113.64/26";
 const ADMIN = "203.0.113.70";
@@ -59,66 +59,15 @@ const PUBLISHED: [number, string, number][] = [
     [9443, APP, 8443], // another container that also listens on 8443 inside (FC-02)
 ];
 
-const LISTENER = `
-import selectors, socket, sys
-sel = selectors.DefaultSelector()
-for spec in sys.argv[1:]:
-    host, port = spec.rsplit(":", 1)
-    host = host.strip("[]")
-    s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    if ":" in host:
-        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-    s.bind((host, int(port)))
-    s.listen(64)
-    sel.register(s, selectors.EVENT_READ)
-print("ready", flush=True)
-while True:
-    for key, _ in sel.select():
-        c, _ = key.fileobj.accept()
-        c.sendall(b"ok\\n")
-        c.close()
-`;
-
-const PROBE = `
-import json, socket, sys, threading
-source, targets, result = sys.argv[1], sys.argv[2:], {}
-def probe(target):
-    host, port = target.rsplit(":", 1)
-    host = host.strip("[]")
-    try:
-        s = socket.create_connection((host, int(port)), timeout=2, source_address=(source, 0))
-        s.settimeout(2)
-        result[target] = "open" if s.recv(8).startswith(b"ok") else "silent"
-        s.close()
-    except ConnectionRefusedError:
-        result[target] = "refused"
-    except OSError:
-        result[target] = "blocked"
-threads = [threading.Thread(target=probe, args=(t,)) for t in targets]
-[t.start() for t in threads]
-[t.join() for t in threads]
-print(json.dumps(result))
-`;
-
 describe("the host firewall in network namespaces", () => {
     const id = String(process.pid % 100000);
     const ns = { host: `hsfw-${id}-host`, ext: `hsfw-${id}-ext`, ctr: `hsfw-${id}-ctr` };
     const veth = { ext: `hsfwe${id}`, ctr: `hsfwc${id}` };
-    const made: string[] = [];
-    const listeners: ChildProcess[] = [];
+    let lab: NetnsSet | undefined;
     let work: { dir: string; remove: () => void } | undefined;
     let ready = false;
-    let python = "python3";
     let startV4 = "";
     let startV6 = "";
-
-    /** Runs a command in a namespace; fails the test on a non-zero exit. */
-    const inNs = (name: string, args: string[], input?: string) => {
-        const r = run("ip", ["netns", "exec", name, ...args], input);
-        assert.equal(r.status, 0, `${args.join(" ")} in ${name}: ${r.stderr}${r.stdout}`);
-        return r.stdout;
-    };
 
     /** Runs a shell script in the host namespace, with UFW's files bound to the private copies. */
     const onHost = (script: string, input?: string) => {
@@ -166,20 +115,7 @@ describe("the host firewall in network namespaces", () => {
     const command = (verb: "create" | "update" | "delete" | "ensure", bundle: string) =>
         onHost(firewallCommands(SCRIPT, bundleSha256(bundle))[verb], bundle);
 
-    const probe = (source: string, targets: string[]): Record<string, string> =>
-        JSON.parse(inNs(ns.ext, [python, "-c", PROBE, source, ...targets]));
-
-    const startListener = (name: string, specs: string[]) =>
-        new Promise<void>((resolve, reject) => {
-            const child = spawn("ip", ["netns", "exec", name, python, "-c", LISTENER, ...specs], {
-                stdio: ["ignore", "pipe", "pipe"],
-            });
-            listeners.push(child);
-            let err = "";
-            child.stderr!.on("data", (d) => (err += d));
-            child.stdout!.once("data", () => resolve());
-            child.once("exit", (code) => reject(new Error(`listener exited ${code}: ${err}`)));
-        });
+    const probe = (source: string, targets: string[]) => lab!.probe(ns.ext, source, targets);
 
     before(async (t) => {
         const tools = ["ufw", "iptables", "ip", "unshare", "python3"].map((n) =>
@@ -188,16 +124,13 @@ describe("the host firewall in network namespaces", () => {
         if (!requireRoot(t as never) || tools.some((x) => !x)) {
             return;
         }
-        python = tools[4]!;
+        lab = new NetnsSet(tools[4]!);
         work = tempDir("hsfw");
         fs.cpSync("/etc/ufw", path.join(work.dir, "etc-ufw"), { recursive: true });
         fs.cpSync("/lib/ufw", path.join(work.dir, "lib-ufw"), { recursive: true });
         fs.cpSync("/etc/default", path.join(work.dir, "etc-default"), { recursive: true });
 
-        for (const name of Object.values(ns)) {
-            assert.equal(run("ip", ["netns", "add", name]).status, 0, `ip netns add ${name}`);
-            made.push(name);
-        }
+        Object.values(ns).forEach((name) => lab!.add(name));
         const link = (peer: string, hostSide: string) =>
             assert.equal(
                 run("ip", [
@@ -219,8 +152,7 @@ describe("the host firewall in network namespaces", () => {
             );
         link(ns.ext, veth.ext);
         link(ns.ctr, veth.ctr);
-        const script = (name: string, lines: string[]) =>
-            lines.forEach((l) => inNs(name, l.split(" ")));
+        const script = (name: string, lines: string[]) => lab!.script(name, lines);
         script(ns.ext, [
             "ip link set lo up",
             "ip link set eth0 up",
@@ -284,11 +216,11 @@ describe("the host firewall in network namespaces", () => {
         );
         assert.equal(r.status, 0, r.stderr);
 
-        await startListener(ns.ctr, [
+        await lab.listen(ns.ctr, [
             ...new Set(PUBLISHED.map(([, address, internal]) => `${address}:${internal}`)),
             `[${APP6}]:5432`,
         ]);
-        await startListener(ns.host, ["0.0.0.0:22", "0.0.0.0:5433", "[::]:22", "[::]:5433"]);
+        await lab.listen(ns.host, ["0.0.0.0:22", "0.0.0.0:5433", "[::]:22", "[::]:5433"]);
         const start = saved(true);
         startV4 = start.v4;
         startV6 = start.v6;
@@ -296,12 +228,7 @@ describe("the host firewall in network namespaces", () => {
     });
 
     after(() => {
-        for (const child of listeners) {
-            child.kill("SIGKILL");
-        }
-        for (const name of made) {
-            run("ip", ["netns", "del", name]);
-        }
+        lab?.removeAll();
         work?.remove();
     });
 
