@@ -25,7 +25,7 @@ export interface FirewallConfig {
     mode: FirewallMode;
     /** Networks allowed to reach SSH (IPv4 or IPv6 CIDR); SSH is closed when empty. */
     adminCidrs: string[];
-    /** The port sshd listens on, opened to adminCidrs only and rate-limited; remote mode uses it. */
+    /** The port sshd listens on: open to adminCidrs only, rate-limited; remote mode uses it. */
     sshPort: number;
     /** Whether UFW manages IPv6 too (IPV6=yes), with the same DOCKER-USER rules. */
     ipv6: boolean;

@@ -150,10 +150,10 @@ export function renderUfwFiles(model: UfwModel): BundleFile[] {
 /** Joins files into the bundle text: a `### file: <path>` line before each file. */
 export function formatBundle(files: BundleFile[]): string {
     return files
-        .map(
-            (f) =>
-                `${FILE_MARKER}${f.path}\n${f.content.endsWith("\n") ? f.content : `${f.content}\n`}`,
-        )
+        .map((f) => {
+            const content = f.content.endsWith("\n") ? f.content : `${f.content}\n`;
+            return `${FILE_MARKER}${f.path}\n${content}`;
+        })
         .join("");
 }
 

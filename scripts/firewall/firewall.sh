@@ -88,7 +88,8 @@ check_bundle() {
     local dir=$1 path n=0 seen=" "
     while IFS= read -r path; do
         n=$((n + 1))
-        [[ " ${allowed[*]} " == *" $path "* ]] || die "the bundle names '$path', which it may not write"
+        [[ " ${allowed[*]} " == *" $path "* ]] ||
+            die "the bundle names '$path', which it may not write"
         [[ "$seen" != *" $path "* ]] || die "the bundle names '$path' twice"
         [ -s "$dir/$n" ] || die "the bundle's $path is empty"
         seen="$seen$path "
@@ -183,8 +184,12 @@ restore_docker_user() {
     local dir=$1 exe
     for exe in $(families); do
         if [ -e "$dir/docker-user.$exe" ]; then
-            { echo "*filter"; echo ":DOCKER-USER - [0:0]"; grep '^-A ' "$dir/docker-user.$exe" || true; echo COMMIT; } |
-                "$exe-restore" -n
+            {
+                echo "*filter"
+                echo ":DOCKER-USER - [0:0]"
+                grep '^-A ' "$dir/docker-user.$exe" || true
+                echo COMMIT
+            } | "$exe-restore" -n
         elif [ -e "$dir/docker-user.$exe.absent" ]; then
             "$exe" -F DOCKER-USER 2>/dev/null || true
             "$exe" -X DOCKER-USER 2>/dev/null || true
@@ -350,7 +355,8 @@ remove() {
 }
 
 for tool in ufw iptables iptables-restore unshare flock sha256sum; do
-    command -v "$tool" >/dev/null || die "$tool is missing on this host (apt-get install ufw iptables util-linux)"
+    command -v "$tool" >/dev/null ||
+        die "$tool is missing on this host (apt-get install ufw iptables util-linux)"
 done
 [ -x /lib/ufw/ufw-init ] || die "/lib/ufw/ufw-init is missing: UFW is not installed"
 mkdir -p "$(dirname "$state")"

@@ -189,9 +189,11 @@ describe("the host firewall in network namespaces", () => {
         // first in FORWARD, DNAT of published ports, and its DOCKER chain accepting them.
         const publish = (exe: string, host: string, port: number, to: string, internal: number) => {
             const address = to.includes(":") ? `[${to}]` : to;
+            const tcp = (port: number) => `-p tcp --dport ${port}`;
             return [
-                `${exe} -t nat -A PREROUTING -d ${host} -p tcp --dport ${port} -j DNAT --to-destination ${address}:${internal}`,
-                `${exe} -A DOCKER -d ${to} ! -i ${veth.ctr} -o ${veth.ctr} -p tcp --dport ${internal} -j ACCEPT`,
+                `${exe} -t nat -A PREROUTING -d ${host} ${tcp(port)} -j DNAT ` +
+                    `--to-destination ${address}:${internal}`,
+                `${exe} -A DOCKER -d ${to} ! -i ${veth.ctr} -o ${veth.ctr} ${tcp(internal)} -j ACCEPT`,
             ];
         };
         const docker = ["iptables", "ip6tables"].flatMap((exe) => [
