@@ -99,17 +99,36 @@ check_bundle() {
     done
 }
 
+# The chains whose rules come from the bundle alone; drift checks compare them.
+bundle_chains() {
+    local exe chain prefix
+    for exe in $(families); do
+        prefix=ufw
+        if [ "$exe" = ip6tables ]; then
+            grep -qiE '^IPV6=yes' /etc/default/ufw || continue
+            prefix=ufw6
+        fi
+        for chain in "$prefix-user-input" "$prefix-user-forward" DOCKER-USER "$deny_chain"; do
+            "$exe" -S "$chain" 2>/dev/null || echo "# $exe $chain is missing"
+        done
+    done
+}
+
 # Loads the staged UFW files into a throwaway network namespace; refuses what ufw-init refuses.
+# Writes the rules they produce in the bundle's chains to $2.
 dry_run() {
-    local staged=$1 out
+    local staged=$1 expected=$2 out
+    export -f families bundle_chains
+    export deny_chain
     if ! out=$(unshare --net --mount --propagation private bash -c '
         set -e
         mount --bind "$1/ufw" /etc/ufw
         mount --bind "$1/default-ufw" /etc/default/ufw
         ip link set lo up
-        /lib/ufw/ufw-init force-reload
+        /lib/ufw/ufw-init force-reload >&2
         iptables -S DOCKER-USER >/dev/null
-    ' dry-run "$staged" 2>&1); then
+        bundle_chains
+    ' dry-run "$staged" 2>&1 >"$expected"); then
         log "ufw-init refused the bundle in a scratch namespace:"
         printf '%s\n' "$out" >&2
         exit 1
@@ -264,7 +283,7 @@ holders() {
 apply_bundle() {
     local count
     stage "$work/split" "$work/staged"
-    dry_run "$work/staged"
+    dry_run "$work/staged" "$work/expected"
     count=$(holders "$hash")
     if [ "$1" = new ] || [ "$count" -eq 0 ]; then
         count=$((count + 1))
@@ -311,8 +330,15 @@ drift() {
     done <"$work/split/paths"
     if ! iptables -L ufw-user-input -n >/dev/null 2>&1; then
         echo "UFW is not running"
-    elif ! verify_loaded; then
+        return 0
+    fi
+    if ! verify_loaded; then
         echo "the loaded rules lack the DROP policies or the DOCKER-USER hook"
+    fi
+    stage "$work/split" "$work/staged"
+    dry_run "$work/staged" "$work/expected"
+    if ! bundle_chains | cmp -s - "$work/expected"; then
+        echo "the loaded rules of UFW's user chains or DOCKER-USER differ from the bundle"
     fi
 }
 

@@ -383,6 +383,18 @@ describe("the host firewall in network namespaces", () => {
             [`${HOST}:5432`]: "blocked",
             [`${HOST}:443`]: "open",
         });
+        // Rules removed by hand are drift too: the loaded chains must equal the bundle's.
+        const hole = "iptables -F DOCKER-USER && iptables -A DOCKER-USER -j RETURN";
+        assert.equal(onHost(hole).status, 0);
+        assert.deepEqual(probe(CLIENT, [`${HOST}:5432`]), { [`${HOST}:5432`]: "open" });
+        const repaired = command("ensure", BUNDLE);
+        assert.equal(repaired.status, 0, repaired.stderr);
+        assert.match(
+            repaired.stderr,
+            /DRIFT: the loaded rules of UFW's user chains or DOCKER-USER/,
+        );
+        assert.deepEqual(probe(CLIENT, [`${HOST}:5432`]), { [`${HOST}:5432`]: "blocked" });
+
         const again = command("ensure", BUNDLE);
         assert.match(again.stdout, /is in force/);
         assert.equal(again.stderr, "");
