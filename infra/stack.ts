@@ -130,6 +130,21 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
         opts,
     );
 
+    // The host firewall: UFW plus DOCKER-USER rules that open only nginx's container ports and
+    // SSH for admins. It comes before nginx, so no port is published before the rules hold.
+    const firewall = config.firewall.manage
+        ? new HostFirewall(
+              "host-firewall",
+              {
+                  firewall: config.firewall,
+                  dockerSubnets: [config.network.frontendSubnet, config.network.backendSubnet],
+                  publicEndpoints: proxyEndpoints(config.network),
+                  privateKey: secrets.firewallSshPrivateKey,
+              },
+              { providers: [new command.Provider("command", {})] },
+          )
+        : undefined;
+
     // nginx, the only container with published ports.
     const proxy = new WebProxy(
         "edge",
@@ -149,23 +164,8 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
             httpPort: config.proxy.httpPort,
             limits: config.proxy.limits,
         },
-        { ...opts, dependsOn: [app] },
+        { ...opts, dependsOn: firewall ? [app, firewall] : [app] },
     );
-
-    // The host firewall attaches here: it needs nginx's address and container ports.
-    // UFW plus DOCKER-USER rules that open only nginx's container ports and SSH for admins.
-    const firewall = config.firewall.manage
-        ? new HostFirewall(
-              "host-firewall",
-              {
-                  firewall: config.firewall,
-                  dockerSubnets: [config.network.frontendSubnet, config.network.backendSubnet],
-                  publicEndpoints: proxyEndpoints(config.network),
-                  privateKey: secrets.firewallSshPrivateKey,
-              },
-              { providers: [new command.Provider("command", {})] },
-          )
-        : undefined;
 
     const port = config.proxy.httpsPort === 443 ? "" : `:${config.proxy.httpsPort}`;
     return {

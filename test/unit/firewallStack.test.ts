@@ -32,6 +32,13 @@ describe("the dev stack's host firewall under mocks", () => {
         }
     });
 
+    it("publishes nginx's ports only after the firewall is in force", () => {
+        // A dependency on a component reaches the engine as one on each of its children.
+        const edge = findResource(run, "hardened-stack:proxy:WebProxy", "edge");
+        const apply = findResource(run, "command:local:Command", "host-firewall-apply");
+        assert.ok(edge.options.dependsOn.includes(apply.urn));
+    });
+
     it("exports the bundle in force as a plain output, shown by the JSON preview", () => {
         const apply = plainInputs(
             findResource(run, "command:local:Command", "host-firewall-apply"),
