@@ -1,4 +1,5 @@
 import { FirewallConfig, readFirewallConfig } from "./firewall";
+import { AppBuildConfig, readAppBuildConfig } from "./image";
 import { PolicyConfig, readPolicyConfig } from "./policy";
 import { ConfigReader, ConfigSource, pulumiConfigSource } from "./reader";
 import { WebConfig, readWebConfig } from "./web";
@@ -13,6 +14,8 @@ export interface StackConfig extends WebConfig {
     policy: PolicyConfig;
     /** The host firewall. */
     firewall: FirewallConfig;
+    /** How to build the app's image; when set, it replaces `app.image`. */
+    appBuild?: AppBuildConfig;
 }
 
 /** The project name, which is also the config namespace. */
@@ -35,6 +38,7 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(PROJECT)): 
     const policy = readPolicyConfig(reader);
     // Further tiers read their keys here, before finish(), so all problems surface together.
     const firewall = readFirewallConfig(reader);
+    const appBuild = readAppBuildConfig(reader, web.environment !== "dev");
     reader.finish();
-    return { ...web, dockerHost, policy, firewall };
+    return { ...web, dockerHost, policy, firewall, appBuild };
 }
