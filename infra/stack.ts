@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 
 import { App } from "./components/app";
+import { AppImage } from "./components/appImage";
 import { HostFirewall } from "./components/hostFirewall";
 import { PolicyExemptions } from "./components/policyExemptions";
 import { SegmentedNetworks } from "./components/segmentedNetworks";
@@ -101,8 +102,11 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
     );
 
     // Images, pulled by their pinned references; containers use the pulled image's id, which is
-    // what the engine reports back, so a second `pulumi up` sees no difference (FC-04).
-    const appImage = pinnedImage("app-image", config.app.image, providers.docker);
+    // what the engine reports back, so a second `pulumi up` sees no difference (FC-04). With
+    // appBuild, the app's image is built here from a rendered Dockerfile and used by its id.
+    const appImage = config.appBuild
+        ? new AppImage("app-image", { build: config.appBuild, app: config.app }, opts).imageId
+        : pinnedImage("app-image", config.app.image, providers.docker);
     const proxyImage = pinnedImage("edge-image", config.proxy.image, providers.docker);
 
     // The data and secrets tier attaches here: it adds backend containers and app settings.

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 
 import * as pulumi from "@pulumi/pulumi";
@@ -131,6 +132,11 @@ function mockState(
         case "docker:index/network:Network":
         case "docker:index/volume:Volume":
             return { name, ...inputs };
+        case "docker:index/image:Image": {
+            // A local build's repoDigest is the image id; the mock derives one from the tag.
+            const id = createHash("sha256").update(String(inputs.imageName)).digest("hex");
+            return { ...inputs, repoDigest: `sha256:${id}` };
+        }
         default:
             return inputs;
     }

@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import * as pulumi from "@pulumi/pulumi";
+
+import { AppImage, contextDigest } from "../../infra/components/appImage";
+import { loadConfig } from "../../infra/config";
+import { CONTEXT_INPUTS } from "../../infra/config/image";
+import { createStack } from "../../infra/stack";
+import { ProgramRun } from "../../scripts/lib/mockRuntime";
+import { FIXTURES, buildOverrides } from "../support/image";
+import { devConfig, findResource, plainInputs, runUnderMocks } from "../support/program";
+
+describe("AppImage under mocks, built into the stack", () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "hs-img-unit-"));
+    let run: ProgramRun;
+    let component: AppImage | undefined;
+    let refused = "";
+
+    before(async () => {
+        const config = loadConfig(devConfig(buildOverrides()));
+        run = await runUnderMocks(() => {
+            // The stack builds the image; a second, bad build shows the constructor refuses it.
+            createStack(config, { appSecretEnv: pulumi.secret<Record<string, string>>({}) });
+            component = new AppImage("probe", {
+                build: config.appBuild!,
+                app: config.app,
+                dockerfileDir: work,
+            });
+            try {
+                new AppImage("bad", {
+                    build: { ...config.appBuild!, context: FIXTURES.node },
+                    app: config.app,
+                    dockerfileDir: work,
+                });
+            } catch (err) {
+                refused = String(err);
+            }
+        });
+    });
+
+    after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+    it("builds with the network off, from the rendered Dockerfile, tagged by content", () => {
+        const image = plainInputs(findResource(run, "docker:index/image:Image", "app-image"));
+        assert.equal(image.build.network, "none");
+        assert.equal(image.build.context, FIXTURES.python);
+        assert.equal(image.skipPush, true);
+        const dockerfile = fs.readFileSync(image.build.dockerfile, "utf8");
+        assert.match(dockerfile, /^USER 10001:10001$/m);
+        const digest = contextDigest(FIXTURES.python, CONTEXT_INPUTS.python, dockerfile);
+        assert.equal(image.imageName, `hardened-stack/daur-ai:${digest}`);
+    });
+
+    it("is the parent of its image", () => {
+        const parent = findResource(run, "hardened-stack:image:AppImage", "app-image");
+        const image = findResource(run, "docker:index/image:Image", "app-image");
+        assert.equal(image.parent, parent.urn);
+    });
+
+    it("runs the app container on exactly the built image's id", () => {
+        const image = plainInputs(findResource(run, "docker:index/image:Image", "app-image"));
+        const container = plainInputs(
+            findResource(run, "docker:index/container:Container", "daur-ai"),
+        );
+        const id = createHash("sha256").update(image.imageName).digest("hex");
+        assert.equal(container.image, `sha256:${id}`);
+    });
+
+    it("writes the Dockerfile it renders, outside the context", () => {
+        assert.ok(component);
+        assert.equal(fs.readFileSync(component.dockerfilePath, "utf8"), component.dockerfile);
+        assert.ok(!component.dockerfilePath.startsWith(FIXTURES.python));
+    });
+
+    it("refuses a context without the language's inputs, before any child exists", () => {
+        assert.match(refused, /AppImage bad: the context .* lacks requirements.txt, wheels/);
+        assert.equal(run.resources.filter((r) => r.name === "bad").length, 1);
+    });
+});
+
+describe("contextDigest", () => {
+    it("changes with any copied file and with the Dockerfile, and only then", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hs-img-digest-"));
+        try {
+            fs.mkdirSync(path.join(dir, "src"));
+            fs.writeFileSync(path.join(dir, "src", "a.py"), "print(1)\n");
+            fs.writeFileSync(path.join(dir, "notes.txt"), "not copied\n");
+            const first = contextDigest(dir, ["src"], "FROM x");
+            fs.writeFileSync(path.join(dir, "notes.txt"), "still not copied\n");
+            assert.equal(contextDigest(dir, ["src"], "FROM x"), first);
+            assert.notEqual(contextDigest(dir, ["src"], "FROM y"), first);
+            fs.chmodSync(path.join(dir, "src", "a.py"), 0o755);
+            const executable = contextDigest(dir, ["src"], "FROM x");
+            assert.notEqual(executable, first);
+            fs.writeFileSync(path.join(dir, "src", "a.py"), "print(2)\n");
+            assert.notEqual(contextDigest(dir, ["src"], "FROM x"), executable);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
