@@ -404,7 +404,12 @@ function readApp(reader: ConfigReader, requireDigest: boolean): AppConfig {
             check: (v) =>
                 RESERVED_NAMES.includes(v) ? `is "${v}", a name the stack already uses` : undefined,
         }),
-        image: readImage(view, DEFAULT_APP_IMAGE, requireDigest),
+        // A stack that builds the app's image (appBuild, infra/config/image.ts) sets no image.
+        image: readImage(
+            view,
+            DEFAULT_APP_IMAGE,
+            requireDigest && reader.raw("appBuild") === undefined,
+        ),
         port: view.integer("port", 8000, 1024, 65535),
         healthPath: view.string("healthPath", "/healthz", URL_PATH),
         user: view.string("user", "10001:10001", NON_ROOT_USER),

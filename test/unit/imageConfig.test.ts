@@ -41,6 +41,16 @@ describe("app image configuration", () => {
         ]);
     });
 
+    it("needs no app.image outside dev when the image is built", () => {
+        const production = { ...buildOverrides(), environment: "production" };
+        const issues = issuesFor(production);
+        assert.ok(issues.length > 0, "the production stack lacks other keys, such as proxy.image");
+        assert.deepEqual(
+            issues.filter((i) => /^app(Build)?\./.test(i)),
+            [],
+        );
+    });
+
     it("names every missing required field at once", () => {
         const overrides = buildOverrides();
         assert.deepEqual(issuesFor({ ...overrides, appBuild: { language: "python" } }), [
