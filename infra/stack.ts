@@ -104,9 +104,11 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
     // Images, pulled by their pinned references; containers use the pulled image's id, which is
     // what the engine reports back, so a second `pulumi up` sees no difference (FC-04). With
     // appBuild, the app's image is built here from a rendered Dockerfile and used by its id.
-    const appImage = config.appBuild
-        ? new AppImage("app-image", { build: config.appBuild, app: config.app }, opts).imageId
-        : pinnedImage("app-image", config.app.image, providers.docker);
+    const builtApp = config.appBuild
+        ? new AppImage("app-image", { build: config.appBuild, app: config.app }, opts)
+        : undefined;
+    const appImage =
+        builtApp?.imageId ?? pinnedImage("app-image", config.app.image, providers.docker);
     const proxyImage = pinnedImage("edge-image", config.proxy.image, providers.docker);
 
     // The data and secrets tier attaches here: it adds backend containers and app settings.
@@ -121,6 +123,7 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
         {
             config: config.app,
             image: appImage,
+            healthcheckCommand: builtApp?.healthcheckCommand,
             networks: [
                 {
                     name: networks.frontend.name,

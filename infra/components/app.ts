@@ -17,6 +17,11 @@ export interface AppArgs {
     extraEnv?: Record<string, pulumi.Input<string>>;
     /** Files the app reads, such as a CA certificate; written before it starts. */
     files?: { path: string; content: pulumi.Input<string> }[];
+    /**
+     * The healthcheck command in exec form, without `CMD`, for an image whose own check
+     * differs (a built image's, see AppImage); by default python3 requests the health path.
+     */
+    healthcheckCommand?: string[];
 }
 
 /** Where the app finds files the stack writes for it. */
@@ -49,9 +54,11 @@ export class App extends pulumi.ComponentResource {
                 healthcheck: {
                     test: [
                         "CMD",
-                        "python3",
-                        "-c",
-                        `import urllib.request; urllib.request.urlopen("${healthUrl}", timeout=3)`,
+                        ...(args.healthcheckCommand ?? [
+                            "python3",
+                            "-c",
+                            `import urllib.request; urllib.request.urlopen("${healthUrl}", timeout=3)`,
+                        ]),
                     ],
                     intervalSeconds: 10,
                     timeoutSeconds: 5,

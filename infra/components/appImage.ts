@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { AppBuildConfig, CONTEXT_INPUTS, missingContextInputs } from "../config/image";
 import { AppConfig } from "../config/web";
-import { dockerfileModel, renderDockerfile } from "../render/dockerfile";
+import { dockerfileModel, healthcheckCommand, renderDockerfile } from "../render/dockerfile";
 import { lintDockerfile } from "../../policies/dockerfile/lint";
 
 /** Arguments of {@link AppImage}. */
@@ -39,6 +39,8 @@ export class AppImage extends pulumi.ComponentResource {
     public readonly dockerfilePath: string;
     /** sha256 (hex) of the Dockerfile and the context inputs; the image's tag. */
     public readonly contentDigest: string;
+    /** The image's HEALTHCHECK command (exec form), for the container to run the same. */
+    public readonly healthcheckCommand: string[];
     /** The image resource. */
     public readonly image: docker.Image;
     /** The built image's id (`sha256:...`), which the container must use. */
@@ -49,6 +51,7 @@ export class AppImage extends pulumi.ComponentResource {
         const { build } = args;
         validateContext(name, build);
         this.dockerfile = renderDockerfile(dockerfileModel(build, args.app));
+        this.healthcheckCommand = healthcheckCommand(build.language, args.app);
         const findings = lintDockerfile(this.dockerfile);
         const blocking = findings.filter((f) => !DEV_TOLERATED_RULES.includes(f.rule));
         if (blocking.length > 0) {

@@ -49,7 +49,8 @@ export interface DockerfileModel {
 }
 
 /** A check that exits non-zero unless the app answers its health path with a success. */
-export function healthcheckCommand(language: BuildLanguage, url: string): string[] {
+export function healthcheckCommand(language: BuildLanguage, app: AppConfig): string[] {
+    const url = `http://127.0.0.1:${app.port}${app.healthPath}`;
     if (language === "python") {
         return [
             `${APP_DIR}/venv/bin/python`,
@@ -68,7 +69,6 @@ export function healthcheckCommand(language: BuildLanguage, url: string): string
 /** Builds the template model from the validated build and app settings. */
 export function dockerfileModel(build: AppBuildConfig, app: AppConfig): DockerfileModel {
     const [uid, gid] = app.user.split(":").map(Number);
-    const url = `http://127.0.0.1:${app.port}${app.healthPath}`;
     return {
         language: build.language,
         buildPartial: `dockerfile/${build.language}-build`,
@@ -85,7 +85,7 @@ export function dockerfileModel(build: AppBuildConfig, app: AppConfig): Dockerfi
             { name: REVISION_LABEL, value: build.revision },
         ],
         port: app.port,
-        healthcheck: execForm(healthcheckCommand(build.language, url)),
+        healthcheck: execForm(healthcheckCommand(build.language, app)),
         entrypoint: execForm(build.command),
         compilers: BUILD_TOOLS.join(" "),
     };

@@ -71,6 +71,22 @@ describe("AppImage under mocks, built into the stack", () => {
         assert.equal(container.image, `sha256:${id}`);
     });
 
+    it("gives the container the image's own healthcheck", () => {
+        const container = plainInputs(
+            findResource(run, "docker:index/container:Container", "daur-ai"),
+        );
+        assert.deepEqual(container.healthcheck.tests, [
+            "CMD",
+            "/opt/app/venv/bin/python",
+            "-c",
+            "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)",
+        ]);
+        assert.match(
+            component!.dockerfile,
+            /^HEALTHCHECK .* CMD \["\/opt\/app\/venv\/bin\/python", "-c", "import urllib/m,
+        );
+    });
+
     it("writes the Dockerfile it renders, outside the context", () => {
         assert.ok(component);
         assert.equal(fs.readFileSync(component.dockerfilePath, "utf8"), component.dockerfile);
