@@ -47,6 +47,8 @@ describe("the rendered Python Dockerfile, built and run on dockerd", () => {
     let work = "";
     const image = `${NAME}:test`;
     const buildStage = `${NAME}:build-stage`;
+    const withGcc = `${NAME}:with-gcc`;
+    let baseId = "";
     const container = `${NAME}-app`;
 
     before(() => {
@@ -69,6 +71,7 @@ describe("the rendered Python Dockerfile, built and run on dockerd", () => {
             });
             assert.equal(built.status, 0, `build-base.sh failed: ${built.stderr}`);
         }
+        baseId = docker(["image", "inspect", "--format", "{{.Id}}", BASE_TAG]).stdout.trim();
         work = fs.mkdtempSync(path.join(os.tmpdir(), `${NAME}-`));
     });
 
@@ -79,7 +82,7 @@ describe("the rendered Python Dockerfile, built and run on dockerd", () => {
             docker(["rm", "--force", id]);
         }
         // Removing the two tags removes their untagged intermediate layers as well.
-        docker(["rmi", "--force", image, buildStage]);
+        docker(["rmi", "--force", image, buildStage, withGcc]);
         if (work) {
             fs.rmSync(work, { recursive: true, force: true });
         }
@@ -89,7 +92,6 @@ describe("the rendered Python Dockerfile, built and run on dockerd", () => {
         if (skipReason) {
             return t.skip(skipReason);
         }
-        const baseId = docker(["image", "inspect", "--format", "{{.Id}}", BASE_TAG]).stdout.trim();
         const config = loadConfig(
             devConfig(buildOverrides({ baseImage: baseId, writablePaths: ["/var/lib/daur-ai"] })),
         );
@@ -99,7 +101,7 @@ describe("the rendered Python Dockerfile, built and run on dockerd", () => {
         fs.writeFileSync(file, dockerfile);
 
         // The build stage gets its own tag so that cleanup can remove it too.
-        const common = ["build", "--network", "none", "--pull=false", "--file", file];
+        const common = ["build", "--network", "none", "--pull=false", "--force-rm", "--file", file];
         const stage = docker([
             ...common,
             "--target",
@@ -198,5 +200,44 @@ describe("the rendered Python Dockerfile, built and run on dockerd", () => {
         }
         const logs = docker(["logs", container]);
         assert.equal(health, "healthy", `health ${health}; logs:\n${logs.stdout}${logs.stderr}`);
+    });
+
+    it("refuses to build on a runtime base that has a compiler", (t) => {
+        if (skipReason) {
+            return t.skip(skipReason);
+        }
+        // The local base with a stand-in gcc: the final stage's first step must stop the build.
+        const stubContext = fs.mkdtempSync(path.join(work, "gcc-"));
+        fs.writeFileSync(
+            path.join(stubContext, "Dockerfile"),
+            `FROM ${baseId}\nRUN printf '#!/bin/sh\\n' >/usr/local/bin/gcc && chmod 0755 /usr/local/bin/gcc\n`,
+        );
+        const stub = docker([
+            "build",
+            "--network",
+            "none",
+            "--force-rm",
+            "--tag",
+            withGcc,
+            stubContext,
+        ]);
+        assert.equal(stub.status, 0, stub.stderr);
+        const runtimeImage = docker([
+            "image",
+            "inspect",
+            "--format",
+            "{{.Id}}",
+            withGcc,
+        ]).stdout.trim();
+
+        const config = loadConfig(devConfig(buildOverrides({ baseImage: baseId, runtimeImage })));
+        const file = path.join(work, "Dockerfile.gcc");
+        fs.writeFileSync(file, renderDockerfile(dockerfileModel(config.appBuild!, config.app)));
+        const built = docker([
+            ...["build", "--network", "none", "--pull=false", "--force-rm", "--file", file],
+            FIXTURES.python,
+        ]);
+        assert.notEqual(built.status, 0, "a runtime base with gcc was accepted");
+        assert.match(built.stderr + built.stdout, /the runtime base has gcc/);
     });
 });
