@@ -33,6 +33,13 @@ const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_
 const PACKAGE_INSTALL =
     /\b(apt-get|apt|aptitude|apk|dnf|yum|microdnf|zypper)\s+(-\S+\s+)*(install|add|upgrade)\b|\bpip3?\s+(-\S+\s+)*install\b|-m\s+pip\b.*\binstall\b|\bnpm\s+(ci|install|i)\b|\byarn\s+(add|install)\b|\bgem\s+install\b/;
 
+/**
+ * File names that hold credentials: env files, private keys and certificates, package
+ * registry tokens, cloud credentials. Exported for the build's check of its context.
+ */
+export const SECRET_FILE =
+    /(^|\/)(\.env(\.[\w-]+)?|[^/]*\.(pem|key|p12|pfx)|id_(rsa|dsa|ecdsa|ed25519)|\.npmrc|\.pypirc|\.netrc|\.git-credentials|credentials(\.json)?)$/i;
+
 /** A source that ADD would fetch over the network. */
 const REMOTE = /(^|\s)(https?|git|ftp):\/\//i;
 
@@ -316,6 +323,31 @@ export const noSudo: DockerfileRule = {
     },
 };
 
+/** No COPY or ADD names a credential file: once in a layer, it stays in the image. */
+export const noSecretFilesCopied: DockerfileRule = {
+    name: "no-secret-files-copied",
+    description: "No COPY or ADD source is an env file, a private key or a registry token file.",
+    check(instructions) {
+        const copies = instructions.filter(
+            (i) =>
+                (i.keyword === "COPY" || i.keyword === "ADD") &&
+                i.args
+                    .split(/\s+/)
+                    .filter((w) => !w.startsWith("--"))
+                    .slice(0, -1)
+                    .some((source) => SECRET_FILE.test(source.replace(/\/+$/, ""))),
+        );
+        return findingsAt(
+            this.name,
+            copies,
+            (i) =>
+                `${i.keyword} ships a credential file into a layer, where deleting it later ` +
+                "does not remove it; mount it at build time with RUN --mount=type=secret, " +
+                "or give it to the container at run time",
+        );
+    },
+};
+
 /** The image says where it came from: the OCI source and revision labels. */
 export const sourceLabelsPresent: DockerfileRule = {
     name: "source-labels-present",
@@ -347,5 +379,6 @@ export const DOCKERFILE_RULES: DockerfileRule[] = [
     healthcheckPresent,
     noSecretsInArgsOrEnv,
     noSudo,
+    noSecretFilesCopied,
     sourceLabelsPresent,
 ];

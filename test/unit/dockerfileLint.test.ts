@@ -123,6 +123,16 @@ describe("Dockerfile lint", () => {
             line: 3,
         },
         {
+            rule: "no-secret-files-copied",
+            text: mutate("COPY src/ /opt/app/src/", "COPY .env src/ /opt/app/src/"),
+            line: 4,
+        },
+        {
+            rule: "no-secret-files-copied",
+            text: mutate("COPY src/ /opt/app/src/", "COPY deploy/id_ed25519 /root/.ssh/"),
+            line: 4,
+        },
+        {
             rule: "source-labels-present",
             text: mutate('LABEL org.opencontainers.image.revision="0123abc"\n', ""),
             line: 6,
