@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppBuildConfig, CONTEXT_INPUTS, missingContextInputs } from "../config/image";
 import { AppConfig } from "../config/web";
 import { dockerfileModel, healthcheckCommand, renderDockerfile } from "../render/dockerfile";
-import { lintDockerfile } from "../../policies/dockerfile/lint";
+import { SECRET_FILE, lintDockerfile } from "../../policies/dockerfile/lint";
 
 /** Arguments of {@link AppImage}. */
 export interface AppImageArgs {
@@ -94,7 +94,10 @@ export class AppImage extends pulumi.ComponentResource {
     }
 }
 
-/** Throws unless the context is an absolute folder with every input the language copies. */
+/**
+ * Throws unless the context is an absolute folder with every input the language copies, and
+ * none of the files it copies looks like a credential.
+ */
 function validateContext(name: string, build: AppBuildConfig): void {
     if (!path.isAbsolute(build.context)) {
         throw new Error(`AppImage ${name}: the context must be an absolute path`);
@@ -105,6 +108,15 @@ function validateContext(name: string, build: AppBuildConfig): void {
             `AppImage ${name}: the context ${build.context} lacks ${missing.join(", ")}`,
         );
     }
+    const secrets = contextFiles(build.context, CONTEXT_INPUTS[build.language]).filter((f) =>
+        SECRET_FILE.test(f),
+    );
+    if (secrets.length > 0) {
+        throw new Error(
+            `AppImage ${name}: the build would copy credential files into the image ` +
+                `(${secrets.join(", ")}); move them out of the context`,
+        );
+    }
 }
 
 /**
@@ -113,8 +125,7 @@ function validateContext(name: string, build: AppBuildConfig): void {
  */
 export function contextDigest(context: string, inputs: string[], dockerfile: string): string {
     const hash = createHash("sha256").update(`Dockerfile\0${dockerfile}\0`);
-    const files = inputs.flatMap((input) => listFiles(context, input)).sort();
-    for (const rel of files) {
+    for (const rel of contextFiles(context, inputs)) {
         const full = path.join(context, rel);
         const stat = fs.lstatSync(full);
         const body = stat.isSymbolicLink() ? `-> ${fs.readlinkSync(full)}` : fs.readFileSync(full);
@@ -122,6 +133,11 @@ export function contextDigest(context: string, inputs: string[], dockerfile: str
         hash.update(`${rel}\0${exec}\0`).update(body).update("\0");
     }
     return hash.digest("hex");
+}
+
+/** Every file the build copies from the context, relative to it, sorted. */
+export function contextFiles(context: string, inputs: string[]): string[] {
+    return inputs.flatMap((input) => listFiles(context, input)).sort();
 }
 
 /** The files under a context path, relative to the context, depth first. */

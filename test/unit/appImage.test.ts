@@ -7,10 +7,11 @@ import { after, before, describe, it } from "node:test";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { AppImage, contextDigest } from "../../infra/components/appImage";
+import { AppImage, contextDigest, contextFiles } from "../../infra/components/appImage";
 import { loadConfig } from "../../infra/config";
 import { CONTEXT_INPUTS } from "../../infra/config/image";
 import { createStack } from "../../infra/stack";
+import { SECRET_FILE } from "../../policies/dockerfile/lint";
 import { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { FIXTURES, buildOverrides } from "../support/image";
 import { devConfig, findResource, plainInputs, runUnderMocks } from "../support/program";
@@ -20,6 +21,7 @@ describe("AppImage under mocks, built into the stack", () => {
     let run: ProgramRun;
     let component: AppImage | undefined;
     let refused = "";
+    let leaky = "";
 
     before(async () => {
         const config = loadConfig(devConfig(buildOverrides()));
@@ -39,6 +41,18 @@ describe("AppImage under mocks, built into the stack", () => {
                 });
             } catch (err) {
                 refused = String(err);
+            }
+            const context = path.join(work, "leaky");
+            fs.cpSync(FIXTURES.python, context, { recursive: true });
+            fs.writeFileSync(path.join(context, "src", ".env"), "DB_PASSWORD=x\n");
+            try {
+                new AppImage("leaky", {
+                    build: { ...config.appBuild!, context },
+                    app: config.app,
+                    dockerfileDir: work,
+                });
+            } catch (err) {
+                leaky = String(err);
             }
         });
     });
@@ -93,9 +107,37 @@ describe("AppImage under mocks, built into the stack", () => {
         assert.ok(!component.dockerfilePath.startsWith(FIXTURES.python));
     });
 
+    it("refuses a context whose copied files include a credential file", () => {
+        assert.match(
+            leaky,
+            /AppImage leaky: the build would copy credential files .*\(src\/\.env\)/,
+        );
+        assert.equal(run.resources.filter((r) => r.parent?.endsWith("::leaky")).length, 0);
+    });
+
     it("refuses a context without the language's inputs, before any child exists", () => {
         assert.match(refused, /AppImage bad: the context .* lacks requirements.txt, wheels/);
         assert.equal(run.resources.filter((r) => r.name === "bad").length, 1);
+    });
+});
+
+describe("contextFiles", () => {
+    it("lists what the build copies, so credential files in it can be refused", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hs-img-files-"));
+        try {
+            fs.mkdirSync(path.join(dir, "src", "app"), { recursive: true });
+            fs.writeFileSync(path.join(dir, "src", "app", "main.py"), "");
+            fs.writeFileSync(path.join(dir, "src", ".env"), "");
+            fs.writeFileSync(path.join(dir, "server.key"), "");
+            const files = contextFiles(dir, ["src"]);
+            assert.deepEqual(files, ["src/.env", "src/app/main.py"]);
+            assert.deepEqual(
+                files.filter((f) => SECRET_FILE.test(f)),
+                ["src/.env"],
+            );
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 
