@@ -23,6 +23,9 @@ export interface AppImageArgs {
     dockerfileDir?: string;
 }
 
+/** The component's type token; policies find the rendered Dockerfile in its `dockerfile` input. */
+export const APP_IMAGE_TYPE = "hardened-stack:image:AppImage";
+
 /** The lint rule a dev stack may break with a tag-only base (config refuses it elsewhere). */
 const DEV_TOLERATED_RULES = ["base-image-pinned-by-digest"];
 
@@ -30,7 +33,10 @@ const DEV_TOLERATED_RULES = ["base-image-pinned-by-digest"];
  * The app's image, built on the Docker host from a Dockerfile rendered from
  * `templates/dockerfile/`, with the network off. It is tagged with the digest of its inputs
  * (the Dockerfile and every context file it copies), and `imageId` is the built image's id:
- * the container runs exactly what was built, and any change to an input rebuilds it.
+ * the container runs exactly what was built, and any change to an input rebuilds it. A context
+ * that lacks an input or holds a credential file, or a Dockerfile that breaks a lint rule, is
+ * refused before anything is registered. The rendered Dockerfile is the component's
+ * `dockerfile` input, so policies can read it at preview.
  */
 export class AppImage extends pulumi.ComponentResource {
     /** The rendered Dockerfile, for policies and the preview. */
@@ -47,12 +53,10 @@ export class AppImage extends pulumi.ComponentResource {
     public readonly imageId: pulumi.Output<string>;
 
     constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("hardened-stack:image:AppImage", name, {}, opts);
         const { build } = args;
         validateContext(name, build);
-        this.dockerfile = renderDockerfile(dockerfileModel(build, args.app));
-        this.healthcheckCommand = healthcheckCommand(build.language, args.app);
-        const findings = lintDockerfile(this.dockerfile);
+        const dockerfile = renderDockerfile(dockerfileModel(build, args.app));
+        const findings = lintDockerfile(dockerfile);
         const blocking = findings.filter((f) => !DEV_TOLERATED_RULES.includes(f.rule));
         if (blocking.length > 0) {
             const lines = blocking.map((f) => `  - line ${f.line}, ${f.rule}: ${f.message}`);
@@ -60,6 +64,10 @@ export class AppImage extends pulumi.ComponentResource {
                 `AppImage ${name}: the rendered Dockerfile breaks:\n${lines.join("\n")}`,
             );
         }
+        // A component's inputs reach the policy engine, which reads the Dockerfile from here.
+        super(APP_IMAGE_TYPE, name, { dockerfile, language: build.language }, opts);
+        this.dockerfile = dockerfile;
+        this.healthcheckCommand = healthcheckCommand(build.language, args.app);
         for (const f of findings) {
             pulumi.log.warn(`${f.rule}: ${f.message}`, this);
         }

@@ -7,7 +7,12 @@ import { after, before, describe, it } from "node:test";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import { AppImage, contextDigest, contextFiles } from "../../infra/components/appImage";
+import {
+    APP_IMAGE_TYPE,
+    AppImage,
+    contextDigest,
+    contextFiles,
+} from "../../infra/components/appImage";
 import { loadConfig } from "../../infra/config";
 import { CONTEXT_INPUTS } from "../../infra/config/image";
 import { createStack } from "../../infra/stack";
@@ -70,8 +75,15 @@ describe("AppImage under mocks, built into the stack", () => {
         assert.equal(image.imageName, `hardened-stack/daur-ai:${digest}`);
     });
 
+    it("hands the rendered Dockerfile to the policy engine as a component input", () => {
+        const inputs = plainInputs(findResource(run, APP_IMAGE_TYPE, "app-image"));
+        const image = plainInputs(findResource(run, "docker:index/image:Image", "app-image"));
+        assert.equal(inputs.dockerfile, fs.readFileSync(image.build.dockerfile, "utf8"));
+        assert.equal(inputs.language, "python");
+    });
+
     it("is the parent of its image", () => {
-        const parent = findResource(run, "hardened-stack:image:AppImage", "app-image");
+        const parent = findResource(run, APP_IMAGE_TYPE, "app-image");
         const image = findResource(run, "docker:index/image:Image", "app-image");
         assert.equal(image.parent, parent.urn);
     });
@@ -112,12 +124,16 @@ describe("AppImage under mocks, built into the stack", () => {
             leaky,
             /AppImage leaky: the build would copy credential files .*\(src\/\.env\)/,
         );
-        assert.equal(run.resources.filter((r) => r.parent?.endsWith("::leaky")).length, 0);
+        assert.equal(run.resources.filter((r) => r.name === "leaky").length, 0);
     });
 
-    it("refuses a context without the language's inputs, before any child exists", () => {
+    it("refuses a context without the language's inputs, before registering anything", () => {
         assert.match(refused, /AppImage bad: the context .* lacks requirements.txt, wheels/);
-        assert.equal(run.resources.filter((r) => r.name === "bad").length, 1);
+        assert.deepEqual(
+            run.resources.filter((r) => r.name === "bad"),
+            [],
+            "nothing of a refused build is registered, not even the component",
+        );
     });
 });
 
