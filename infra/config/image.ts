@@ -143,22 +143,21 @@ export function readAppBuildConfig(
 
 /** The rule for a base image: pinned outside dev; a tag is tolerated in dev, never `latest`. */
 function baseImageRule(requireDigest: boolean): StringRule {
-    const expected =
+    const pinned =
         "an image pinned by digest (repo:tag@sha256:<64 hex>) or a local image id (sha256:<64 hex>)";
-    return requireDigest
-        ? { rendered: true, pattern: PINNED_BASE, expected }
-        : {
-              rendered: true,
-              expected: `${expected}; dev stacks may use a tag`,
-              check: (v) => {
-                  if (!PINNED_BASE.test(v) && !IMAGE_REFERENCE.test(v)) {
-                      return "is not an image reference";
-                  }
-                  return /:latest$/.test(v) || !/[:@]/.test(v)
-                      ? 'uses the mutable tag "latest"'
-                      : undefined;
-              },
-          };
+    return {
+        rendered: true,
+        expected: requireDigest ? pinned : `${pinned}; dev stacks may use a tag`,
+        check: (v) => {
+            if (!PINNED_BASE.test(v) && (requireDigest || !IMAGE_REFERENCE.test(v))) {
+                return requireDigest ? "is not pinned by digest" : "is not an image reference";
+            }
+            // A bare name means latest; latest pinned to a digest still names a moving tag.
+            return /:latest(@|$)/i.test(v) || !/[:@]/.test(v)
+                ? 'uses the mutable tag "latest"'
+                : undefined;
+        },
+    };
 }
 
 /** The inputs the language's build copies that the context folder lacks. */

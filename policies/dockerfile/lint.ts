@@ -220,7 +220,7 @@ export const noLatestTag: DockerfileRule = {
             // Drop a registry's port first, so that `host:5000/name` is not read as a tag.
             const name = image.split("@")[0].replace(/^[^/]+:\d+\//, "");
             const tag = /:([\w][\w.-]*)$/.exec(name)?.[1];
-            return tag === undefined ? !image.includes("@") : tag === "latest";
+            return tag === undefined ? !image.includes("@") : tag.toLowerCase() === "latest";
         });
         return findingsAt(
             this.name,

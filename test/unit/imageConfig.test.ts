@@ -78,6 +78,11 @@ describe("app image configuration", () => {
         assert.deepEqual(issuesFor(latest), [
             'appBuild.runtimeImage: uses the mutable tag "latest"',
         ]);
+        const pinnedLatest = buildOverrides({ baseImage: `debian:LATEST@${FAKE_DIGEST}` });
+        for (const environment of ["dev", "production"]) {
+            const issues = issuesFor({ ...pinnedLatest, environment });
+            assert.ok(issues.includes('appBuild.baseImage: uses the mutable tag "latest"'));
+        }
         const id = buildOverrides({ baseImage: FAKE_DIGEST });
         assert.equal(loadConfig(devConfig(id)).appBuild?.baseImage, FAKE_DIGEST);
     });
