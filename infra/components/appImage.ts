@@ -5,10 +5,15 @@ import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
-import { AppBuildConfig, CONTEXT_INPUTS, missingContextInputs } from "../config/image";
+import {
+    APP_IMAGE_TYPE,
+    AppBuildConfig,
+    CONTEXT_INPUTS,
+    missingContextInputs,
+} from "../config/image";
 import { AppConfig } from "../config/web";
 import { dockerfileModel, healthcheckCommand, renderDockerfile } from "../render/dockerfile";
-import { SECRET_FILE, lintDockerfile } from "../../policies/dockerfile/lint";
+import { SECRET_FILE, lintDockerfile } from "../../policies/lib/dockerfileLint";
 
 /** Arguments of {@link AppImage}. */
 export interface AppImageArgs {
@@ -22,9 +27,6 @@ export interface AppImageArgs {
      */
     dockerfileDir?: string;
 }
-
-/** The component's type token; policies find the rendered Dockerfile in its `dockerfile` input. */
-export const APP_IMAGE_TYPE = "hardened-stack:image:AppImage";
 
 /** The lint rule a dev stack may break with a tag-only base (config refuses it elsewhere). */
 const DEV_TOLERATED_RULES = ["base-image-pinned-by-digest"];

@@ -4,6 +4,12 @@ import * as path from "node:path";
 import { ConfigReader, StringRule } from "./reader";
 import { DIGEST_PINNED, IMAGE_REFERENCE } from "./rules";
 
+/**
+ * The type token of the AppImage component. Policies find the rendered Dockerfile in its
+ * `dockerfile` input; the token lives here so that the pack need not load the component.
+ */
+export const APP_IMAGE_TYPE = "hardened-stack:image:AppImage";
+
 /** The languages the Dockerfile template knows; each has its own partials. */
 export const BUILD_LANGUAGES = ["python", "node"] as const;
 

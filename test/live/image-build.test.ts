@@ -12,7 +12,7 @@ import { TestContext, after, before, describe, it } from "node:test";
 
 import { loadConfig } from "../../infra/config";
 import { dockerfileModel, renderDockerfile } from "../../infra/render/dockerfile";
-import { lintDockerfile } from "../../policies/dockerfile/lint";
+import { lintDockerfile } from "../../policies/lib/dockerfileLint";
 import { FIXTURES, buildOverrides } from "../support/image";
 import { ROOT, devConfig } from "../support/program";
 import { IN_CI, requireRoot, requireTool, run } from "../support/live";

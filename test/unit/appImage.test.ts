@@ -7,16 +7,11 @@ import { after, before, describe, it } from "node:test";
 
 import * as pulumi from "@pulumi/pulumi";
 
-import {
-    APP_IMAGE_TYPE,
-    AppImage,
-    contextDigest,
-    contextFiles,
-} from "../../infra/components/appImage";
+import { AppImage, contextDigest, contextFiles } from "../../infra/components/appImage";
 import { loadConfig } from "../../infra/config";
-import { CONTEXT_INPUTS } from "../../infra/config/image";
+import { APP_IMAGE_TYPE, CONTEXT_INPUTS } from "../../infra/config/image";
 import { createStack } from "../../infra/stack";
-import { SECRET_FILE } from "../../policies/dockerfile/lint";
+import { SECRET_FILE } from "../../policies/lib/dockerfileLint";
 import { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { FIXTURES, buildOverrides } from "../support/image";
 import { devConfig, findResource, plainInputs, runUnderMocks } from "../support/program";

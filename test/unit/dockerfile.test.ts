@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 
 import { loadConfig } from "../../infra/config";
 import { dockerfileModel, renderDockerfile } from "../../infra/render/dockerfile";
-import { lintDockerfile, parseDockerfile } from "../../policies/dockerfile/lint";
+import { lintDockerfile, parseDockerfile } from "../../policies/lib/dockerfileLint";
 import { buildOverrides } from "../support/image";
 import { devConfig } from "../support/program";
 import { matchSnapshot } from "../support/snapshot";

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { DOCKERFILE_RULES, lintDockerfile, parseDockerfile } from "../../policies/dockerfile/lint";
+import {
+    DOCKERFILE_RULES,
+    lintDockerfile,
+    parseDockerfile,
+} from "../../policies/lib/dockerfileLint";
 
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
 
