@@ -3,6 +3,7 @@
  * tests, the offline check and the docs generator can use it; policies/index.ts builds the
  * pack from it.
  */
+import { appImageDockerfileIsHardened } from "./docker/appImageDockerfileIsHardened";
 import { containerDropsAllCapabilities } from "./docker/containerDropsAllCapabilities";
 import { containerHasHealthcheck } from "./docker/containerHasHealthcheck";
 import { containerHasResourceLimits } from "./docker/containerHasResourceLimits";
@@ -52,6 +53,7 @@ import { HardenedPolicy } from "./lib/policy";
 
 /** The policies, grouped by domain. */
 export const POLICIES: HardenedPolicy[] = [
+    appImageDockerfileIsHardened,
     containerDropsAllCapabilities,
     containerHasHealthcheck,
     containerHasResourceLimits,

@@ -40,7 +40,49 @@ const bundle = (edit: (t: string) => string) => (s: Stack) => {
     props(s, "host-firewall").stdin = edit(FIREWALL_BUNDLE);
 };
 
+const dockerfile = (edit: (t: string) => string) => (s: Stack) => {
+    props(s, "app-image").dockerfile = edit(props(s, "app-image").dockerfile);
+};
+
 const MUTATIONS: Record<string, Mutation[]> = {
+    "app-image-dockerfile-is-hardened": [
+        {
+            what: "USER root last",
+            change: dockerfile((t) => t.replace("USER 10001:10001", "USER root")),
+            expect: /line \d+ breaks final-stage-runs-as-non-root: USER root is root/,
+        },
+        {
+            what: "install after USER (the guide's order)",
+            change: dockerfile((t) =>
+                t.replace("ENTRYPOINT", "RUN apt-get install -y curl\nENTRYPOINT"),
+            ),
+            expect: /breaks user-switched-after-installs/,
+        },
+        {
+            what: "tag-only base",
+            change: dockerfile((t) =>
+                t.replace(/^FROM \S+ AS final$/m, "FROM debian:bookworm AS final"),
+            ),
+            expect: /breaks base-image-pinned-by-digest: FROM debian:bookworm is not pinned/,
+        },
+        {
+            what: "ADD from a URL",
+            change: dockerfile((t) =>
+                t.replace("COPY src/", "ADD https://example.com/app.tar.gz /opt/\nCOPY src/"),
+            ),
+            expect: /breaks no-add-from-url/,
+        },
+        {
+            what: "HEALTHCHECK NONE",
+            change: dockerfile((t) => t.replace(/^HEALTHCHECK .*$/m, "HEALTHCHECK NONE")),
+            expect: /breaks healthcheck-present/,
+        },
+        {
+            what: "no Dockerfile",
+            change: (s) => delete props(s, "app-image").dockerfile,
+            expect: /app-image carries no rendered Dockerfile/,
+        },
+    ],
     "container-is-not-privileged": [
         {
             what: "privileged",
