@@ -124,6 +124,7 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
             config: config.app,
             image: appImage,
             healthcheckCommand: builtApp?.healthcheckCommand,
+            writablePaths: config.appBuild?.writablePaths,
             networks: [
                 {
                     name: networks.frontend.name,

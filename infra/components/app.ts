@@ -22,6 +22,11 @@ export interface AppArgs {
      * differs (a built image's, see AppImage); by default python3 requests the health path.
      */
     healthcheckCommand?: string[];
+    /**
+     * Folders the app writes besides /tmp (a built image's `appBuild.writablePaths`); the root
+     * file system is read-only, so each gets a tmpfs owned by the app's uid. Not persistent.
+     */
+    writablePaths?: string[];
 }
 
 /** Where the app finds files the stack writes for it. */
@@ -47,7 +52,15 @@ export class App extends pulumi.ComponentResource {
                 env: { PORT: String(config.port), ...config.env, ...args.extraEnv },
                 secretEnv: args.secretEnv,
                 networks: args.networks,
-                tmpfs: [{ path: "/tmp", size: "64m", mode: "1777" }],
+                tmpfs: [
+                    { path: "/tmp", size: "64m", mode: "1777" },
+                    ...(args.writablePaths ?? []).map((p) => ({
+                        path: p,
+                        size: "64m",
+                        mode: "0700",
+                        owner: config.user,
+                    })),
+                ],
                 configDir: args.files && args.files.length > 0 ? APP_CONFIG_DIR : undefined,
                 files: args.files,
                 limits: config.limits,

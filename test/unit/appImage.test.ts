@@ -24,7 +24,9 @@ describe("AppImage under mocks, built into the stack", () => {
     let leaky = "";
 
     before(async () => {
-        const config = loadConfig(devConfig(buildOverrides()));
+        const config = loadConfig(
+            devConfig(buildOverrides({ writablePaths: ["/var/lib/daur-ai"] })),
+        );
         run = await runUnderMocks(() => {
             // The stack builds the image; a second, bad build shows the constructor refuses it.
             createStack(config, { appSecretEnv: pulumi.secret<Record<string, string>>({}) });
@@ -106,6 +108,16 @@ describe("AppImage under mocks, built into the stack", () => {
             component!.dockerfile,
             /^HEALTHCHECK .* CMD \["\/opt\/app\/venv\/bin\/python", "-c", "import urllib/m,
         );
+    });
+
+    it("mounts a tmpfs owned by the app user on each declared writable folder", () => {
+        const container = plainInputs(
+            findResource(run, "docker:index/container:Container", "daur-ai"),
+        );
+        assert.deepEqual(Object.keys(container.tmpfs).sort(), ["/tmp", "/var/lib/daur-ai"]);
+        assert.match(container.tmpfs["/var/lib/daur-ai"], /(^|,)mode=0700(,|$)/);
+        assert.match(container.tmpfs["/var/lib/daur-ai"], /(^|,)uid=10001,gid=10001(,|$)/);
+        assert.equal(container.readOnly, true);
     });
 
     it("writes the Dockerfile it renders, outside the context", () => {
