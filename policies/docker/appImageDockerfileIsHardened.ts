@@ -11,7 +11,8 @@ const DEV_TOLERATED = "base-image-pinned-by-digest";
  * a numeric non-root USER set last in the final stage, every base pinned by digest and never
  * latest, no ADD of URLs or local files, a HEALTHCHECK, no secrets in ARG, ENV or copied
  * files, no sudo, and the OCI source and revision labels. The guide's Dockerfile, which
- * switches USER before its installs, fails here.
+ * switches USER before its installs, fails here (erratum E8), and so does a base pinned by
+ * tag alone, since tags move (erratum E31).
  */
 export const appImageDockerfileIsHardened = stackPolicy({
     name: "app-image-dockerfile-is-hardened",

@@ -168,7 +168,10 @@ export const finalStageRunsAsNonRoot: DockerfileRule = {
     },
 };
 
-/** No package is installed after the final USER: installing needs root, so USER comes last. */
+/**
+ * No package is installed after the final USER: installing needs root, so USER comes last
+ * (erratum E8: guides switch USER first, the installs fail, and sudo follows).
+ */
 export const userSwitchedAfterInstalls: DockerfileRule = {
     name: "user-switched-after-installs",
     description: "The last USER comes after every package install of the final stage.",
@@ -192,7 +195,7 @@ export const userSwitchedAfterInstalls: DockerfileRule = {
     },
 };
 
-/** Every base image is pinned by digest, so a rebuild cannot silently change it. */
+/** Every base image is pinned by digest, so a rebuild cannot silently change it (erratum E31). */
 export const baseImagePinnedByDigest: DockerfileRule = {
     name: "base-image-pinned-by-digest",
     description: "Every FROM names its image by digest (repo@sha256:...) or local image id.",
