@@ -22,8 +22,9 @@ export interface AppImageArgs {
     /** The app's settings: its uid:gid, port, health path and name go into the image. */
     app: AppConfig;
     /**
-     * Folder the rendered Dockerfile is written to, outside the context so that no COPY can
-     * ship it. Defaults to `out/dockerfiles` under the working directory (the project).
+     * Folder the rendered Dockerfile is written to (as `<name>.<content digest>.Dockerfile`),
+     * outside the context so that no COPY can ship it. Defaults to `out/dockerfiles` under the
+     * working directory (the project).
      */
     dockerfileDir?: string;
 }
@@ -75,8 +76,10 @@ export class AppImage extends pulumi.ComponentResource {
         }
 
         const dir = path.resolve(args.dockerfileDir ?? path.join("out", "dockerfiles"));
-        this.dockerfilePath = path.join(dir, `${name}.Dockerfile`);
-        writeIfChanged(this.dockerfilePath, this.dockerfile);
+        // Named by content, so programs that render different Dockerfiles never share a file.
+        const textDigest = createHash("sha256").update(dockerfile).digest("hex").slice(0, 16);
+        this.dockerfilePath = path.join(dir, `${name}.${textDigest}.Dockerfile`);
+        writeIfChanged(this.dockerfilePath, dockerfile);
         this.contentDigest = contextDigest(
             build.context,
             CONTEXT_INPUTS[build.language],
@@ -160,10 +163,16 @@ function listFiles(context: string, rel: string): string[] {
     return fs.readdirSync(full).flatMap((entry) => listFiles(context, path.join(rel, entry)));
 }
 
+/**
+ * Writes the file unless it already holds the text. A temporary name and a rename mean a
+ * concurrent reader sees the old file or the new one, never half of it.
+ */
 function writeIfChanged(file: string, text: string): void {
     if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === text) {
         return;
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, file);
 }

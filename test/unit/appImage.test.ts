@@ -124,6 +124,12 @@ describe("AppImage under mocks, built into the stack", () => {
         assert.ok(component);
         assert.equal(fs.readFileSync(component.dockerfilePath, "utf8"), component.dockerfile);
         assert.ok(!component.dockerfilePath.startsWith(FIXTURES.python));
+        // Named by its content, so two programs rendering different files never share one.
+        const digest = createHash("sha256").update(component.dockerfile).digest("hex");
+        assert.equal(
+            path.basename(component.dockerfilePath),
+            `probe.${digest.slice(0, 16)}.Dockerfile`,
+        );
     });
 
     it("refuses a context whose copied files include a credential file", () => {
