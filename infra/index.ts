@@ -19,6 +19,13 @@ const outputs = createStack(config, {
         config.firewall.manage && config.firewall.mode === "remote"
             ? raw.requireSecret(FIREWALL_KEY_SECRET)
             : undefined,
+    externalVault:
+        config.data.vault.mode === "external"
+            ? {
+                  token: raw.requireSecret("vaultToken"),
+                  caCertificatePem: raw.requireSecret("vaultCaCertificate"),
+              }
+            : undefined,
 });
 
 export const url = outputs.url;
@@ -29,3 +36,8 @@ export const appContainer = outputs.appContainer;
 export const certificatePem = outputs.certificatePem;
 export const nginxConf = outputs.nginxConf;
 export const firewallBundle = outputs.firewallBundle;
+export const internalCaCertificate = outputs.internalCaCertificate;
+export const postgresqlConf = outputs.postgresqlConf;
+export const pgHbaConf = outputs.pgHbaConf;
+export const vaultHcl = outputs.vaultHcl;
+export const vaultPolicies = outputs.vaultPolicies;

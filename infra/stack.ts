@@ -5,6 +5,7 @@ import * as tls from "@pulumi/tls";
 
 import { App } from "./components/app";
 import { AppImage } from "./components/appImage";
+import { DataTier, ExternalVault } from "./components/dataTier";
 import { HostFirewall } from "./components/hostFirewall";
 import { PolicyExemptions } from "./components/policyExemptions";
 import { SegmentedNetworks } from "./components/segmentedNetworks";
@@ -24,6 +25,8 @@ export interface StackSecrets {
     tlsPrivateKey?: pulumi.Output<string>;
     /** SSH private key for the host firewall (firewall.mode = remote). */
     firewallSshPrivateKey?: pulumi.Output<string>;
+    /** Token and CA of an external Vault (vault.mode = external). */
+    externalVault?: ExternalVault;
 }
 
 /** The explicit providers every resource uses; default providers are disabled. */
@@ -43,6 +46,14 @@ export interface StackOutputs {
     nginxConf: string;
     /** The rendered UFW bundle the firewall command applies; absent when not managed. */
     firewallBundle?: string;
+    /** The internal CA that signs the PostgreSQL and Vault certificates. */
+    internalCaCertificate: pulumi.Output<string>;
+    /** The rendered server configurations of the data tier, for review and policies. */
+    postgresqlConf: string;
+    pgHbaConf: string;
+    vaultHcl?: string;
+    /** The rendered Vault policies, by role. */
+    vaultPolicies: Record<string, string>;
 }
 
 /** Pulls an image by its reference and returns the id containers should use. */
@@ -60,7 +71,11 @@ export function pinnedImage(
  * certificate, the app, and nginx in front of it. The data tier and the host firewall attach
  * at the marked places.
  */
-export function createStack(config: StackConfig, secrets: StackSecrets): StackOutputs {
+export function createStack(
+    config: StackConfig,
+    secrets: StackSecrets,
+    stackName = pulumi.getStack(),
+): StackOutputs {
     // Explicit providers; Pulumi.yaml disables the default ones so nothing falls back silently.
     const providers: StackProviders = {
         docker: new docker.Provider("docker", { host: config.dockerHost }),
@@ -112,12 +127,28 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
     const proxyImage = pinnedImage("edge-image", config.proxy.image, providers.docker);
 
     // The data and secrets tier attaches here: it adds backend containers and app settings.
-    const appExtraEnv: Record<string, pulumi.Input<string>> = {};
-
-    // The application, on the frontend network only until a data tier joins it to the backend.
-    const secretEnv = Object.fromEntries(
-        config.app.secretEnvNames.map((n) => [n, secrets.appSecretEnv.apply((all) => all[n])]),
+    const data = new DataTier(
+        "data",
+        {
+            config: config.data,
+            appName: config.app.name,
+            backendNetwork: networks.backend.name,
+            backendSubnet: config.network.backendSubnet,
+            dockerHost: config.dockerHost,
+            stack: stackName,
+            externalVault: secrets.externalVault,
+        },
+        opts,
     );
+    const appExtraEnv: Record<string, pulumi.Input<string>> = { ...data.appEnv };
+
+    // The application: on the frontend network for nginx, on the backend for the data tier.
+    const secretEnv = {
+        ...Object.fromEntries(
+            config.app.secretEnvNames.map((n) => [n, secrets.appSecretEnv.apply((all) => all[n])]),
+        ),
+        ...data.appSecretEnv,
+    };
     const app = new App(
         config.app.name,
         {
@@ -131,11 +162,13 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
                     aliases: [config.app.name],
                     ipv4Address: config.network.appAddress,
                 },
+                { name: networks.backend.name, aliases: [config.app.name] },
             ],
             secretEnv,
             extraEnv: appExtraEnv,
+            files: data.appFiles,
         },
-        opts,
+        { ...opts, dependsOn: [data] },
     );
 
     // The host firewall: UFW plus DOCKER-USER rules that open only nginx's container ports and
@@ -185,5 +218,10 @@ export function createStack(config: StackConfig, secrets: StackSecrets): StackOu
         certificatePem: certificate.certificatePem,
         nginxConf: proxy.nginxConf,
         firewallBundle: firewall?.bundle,
+        internalCaCertificate: data.caCertificatePem,
+        postgresqlConf: data.postgres.postgresqlConf,
+        pgHbaConf: data.postgres.pgHbaConf,
+        vaultHcl: data.vaultServer?.vaultHcl,
+        vaultPolicies: data.vaultConfiguration.policies,
     };
 }

@@ -1,6 +1,7 @@
 import { FirewallConfig, readFirewallConfig } from "./firewall";
 import { AppBuildConfig, readAppBuildConfig } from "./image";
 import { PolicyConfig, readPolicyConfig } from "./policy";
+import { DataConfig, readDataConfig } from "./data";
 import { ConfigReader, ConfigSource, pulumiConfigSource } from "./reader";
 import { WebConfig, readWebConfig } from "./web";
 
@@ -16,6 +17,8 @@ export interface StackConfig extends WebConfig {
     firewall: FirewallConfig;
     /** How to build the app's image; when set, it replaces `app.image`. */
     appBuild?: AppBuildConfig;
+    /** The data and secrets tier: Vault and PostgreSQL. */
+    data: DataConfig;
 }
 
 /** The project name, which is also the config namespace. */
@@ -39,6 +42,7 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(PROJECT)): 
     // Further tiers read their keys here, before finish(), so all problems surface together.
     const firewall = readFirewallConfig(reader);
     const appBuild = readAppBuildConfig(reader, web.environment !== "dev");
+    const data = readDataConfig(reader, web.environment, web.network.backendSubnet);
     reader.finish();
-    return { ...web, dockerHost, policy, firewall, appBuild };
+    return { ...web, dockerHost, policy, firewall, appBuild, data };
 }

@@ -274,7 +274,8 @@ export function readWebConfig(reader: ConfigReader): WebConfig {
     };
 }
 
-function readLimits(view: ObjectView, defaults: ResourceLimits): ResourceLimits {
+/** Reads the `limits` object of a container: memory, CPU and process ceilings. */
+export function readLimits(view: ObjectView, defaults: ResourceLimits): ResourceLimits {
     const limits = view.object("limits", ["memoryMb", "cpus", "maxProcesses"]);
     return {
         memoryMb: limits.integer("memoryMb", defaults.memoryMb, 16, 1024 * 1024),

@@ -1,0 +1,249 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+
+import { ProgramRun, isSecretValue } from "../../scripts/lib/mockRuntime";
+import { findResource, plainInputs, runStack } from "../support/program";
+
+const CONTAINER = "docker:index/container:Container";
+let run: ProgramRun;
+
+before(async () => {
+    run = await runStack("dev");
+});
+
+/** The recorded resources of one type. */
+function ofType(type: string) {
+    return run.resources.filter((r) => r.type === type);
+}
+
+/** The value of a container label. */
+function label(inputs: Record<string, any>, name: string): string | undefined {
+    return (inputs.labels as { label: string; value: string }[]).find((l) => l.label === name)
+        ?.value;
+}
+
+describe("explicit providers (FC-15)", () => {
+    it("gives every docker, tls, command, postgresql and vault resource its provider", () => {
+        const managed = run.resources.filter(
+            (r) => r.custom && /^(docker|tls|command|postgresql|vault):/.test(r.type),
+        );
+        assert.ok(managed.length > 40, `only ${managed.length} resources`);
+        const missing = managed.filter((r) => r.provider === undefined).map((r) => r.name);
+        assert.deepEqual(missing, []);
+    });
+
+    it("points PostgreSQL resources at the verify-full provider", () => {
+        const provider = findResource(run, "pulumi:providers:postgresql", "data-postgresql");
+        const inputs = plainInputs(provider);
+        assert.equal(inputs.sslmode, "verify-full");
+        assert.equal(inputs.sslrootcert, ".hardened-stack/dev/internal-ca.pem");
+        assert.equal(inputs.host, "172.30.1.10");
+        for (const r of run.resources.filter((x) => x.type.startsWith("postgresql:"))) {
+            assert.ok(r.provider?.startsWith(provider.urn), `${r.name} uses ${r.provider}`);
+        }
+    });
+
+    it("points Vault resources at the provider that trusts the internal CA", () => {
+        const provider = findResource(run, "pulumi:providers:vault", "data-vault");
+        const inputs = plainInputs(provider);
+        assert.equal(inputs.address, "https://172.30.1.20:8200");
+        assert.equal(inputs.caCertFile, ".hardened-stack/dev/internal-ca.pem");
+        assert.notEqual(inputs.skipTlsVerify, true);
+        for (const r of run.resources.filter((x) => x.type.startsWith("vault:"))) {
+            assert.ok(r.provider?.startsWith(provider.urn), `${r.name} uses ${r.provider}`);
+        }
+    });
+});
+
+describe("data tier containers", () => {
+    const roles = { "data-postgres": "database", "data-vault": "vault" };
+
+    it("labels them by role and keeps them on the backend network, unpublished", () => {
+        for (const [name, role] of Object.entries(roles)) {
+            const c = plainInputs(findResource(run, CONTAINER, name));
+            assert.equal(label(c, "hardened-stack.role"), role);
+            assert.deepEqual(
+                c.networksAdvanced.map((n: any) => n.name),
+                ["net-backend"],
+            );
+            assert.deepEqual(c.ports, []);
+            assert.equal(c.readOnly, true);
+            assert.deepEqual(c.capabilities, { drops: ["ALL"], adds: [] });
+            assert.equal(c.wait, true);
+        }
+    });
+
+    it("uploads the PostgreSQL files at the documented paths with accepted owners", () => {
+        const c = findResource(run, CONTAINER, "data-postgres");
+        const uploads = plainInputs(c).uploads as any[];
+        const byPath = Object.fromEntries(uploads.map((u) => [u.file, u]));
+        assert.match(byPath["/etc/postgresql/hardened/postgresql.conf"].content, /ssl = on/);
+        assert.match(byPath["/etc/postgresql/hardened/pg_hba.conf"].content, /hostnossl/);
+        const key = byPath["/etc/postgresql/hardened/tls/server.key"];
+        assert.deepEqual([key.owner, key.group, key.permissions], ["100", "102", "0600"]);
+        const raw = (c.inputs.uploads as any[]).find(
+            (u) => u.file === "/etc/postgresql/hardened/tls/server.key",
+        );
+        assert.ok(isSecretValue(raw.content), "the key must stay a secret");
+        assert.deepEqual(plainInputs(c).entrypoints, ["bash", "-c"]);
+        assert.match(plainInputs(c).command[0], /-c config_file="\/etc\/postgresql\/hardened/);
+        assert.match(plainInputs(c).healthcheck.tests.join(" "), /pg_isready/);
+    });
+
+    it("runs Vault as a server on its rendered config, never in dev mode", () => {
+        const c = plainInputs(findResource(run, CONTAINER, "data-vault"));
+        assert.deepEqual(c.entrypoints, ["vault"]);
+        assert.deepEqual(c.command, ["server", "-config=/vault/config/vault.hcl"]);
+        assert.ok(!c.envs.some((e: string) => /VAULT_DEV|SKIP_VERIFY/.test(e)));
+        const hcl = c.uploads.find((u: any) => u.file === "/vault/config/vault.hcl").content;
+        assert.match(hcl, /ui\s+= false/);
+        assert.match(hcl, /tls_min_version\s+= "tls12"/);
+        assert.match(hcl, /disable_mlock = true/);
+        assert.match(c.healthcheck.tests.join(" "), /vault status/);
+    });
+});
+
+describe("secrets stay secret (FC-22)", () => {
+    it("keeps init, unseal and password commands out of the logs", () => {
+        const commands = ofType("command:local:Command").filter((r) =>
+            /(init|unseal|password)/.test(r.name),
+        );
+        assert.equal(commands.length, 4);
+        for (const c of commands) {
+            assert.equal(plainInputs(c).logging, "none", c.name);
+        }
+        const unseal = findResource(run, "command:local:Command", "data-vault-unseal");
+        assert.doesNotMatch(plainInputs(unseal).create, /\$share"? *$/m);
+        assert.match(plainInputs(unseal).create, /key=-/);
+    });
+
+    it("hands the app its credentials only as secret environment values", () => {
+        const c = findResource(run, CONTAINER, "daur-ai");
+        const envs = c.inputs.envs as unknown[];
+        const plain = envs.filter((e) => typeof e === "string") as string[];
+        assert.ok(plain.includes("DATABASE_SSLMODE=verify-full"));
+        assert.ok(plain.includes("DATABASE_SSLROOTCERT=/etc/app/internal-ca.pem"));
+        assert.ok(!plain.some((e) => /PASSWORD|SECRET_ID|ROLE_ID|TOKEN/.test(e)));
+        assert.deepEqual(
+            plainInputs(c).networksAdvanced.map((n: any) => n.name),
+            ["net-frontend", "net-backend"],
+        );
+    });
+
+    it("exports no token and keeps the rendered files free of secrets", () => {
+        assert.ok(!("vaultRootToken" in run.outputs));
+        const text = JSON.stringify(run.outputs);
+        assert.doesNotMatch(text, /hvs\.|offline-placeholder-secret|PRIVATE KEY/);
+    });
+});
+
+describe("Vault configuration", () => {
+    it("mounts KV version 2 and transit", () => {
+        const kv = plainInputs(
+            findResource(run, "vault:index/mount:Mount", "data-vault-config-kv"),
+        );
+        assert.deepEqual([kv.path, kv.type, kv.options], ["kv", "kv", { version: "2" }]);
+        const key = plainInputs(
+            findResource(
+                run,
+                "vault:transit/secretBackendKey:SecretBackendKey",
+                "data-vault-config-transit-key",
+            ),
+        );
+        assert.deepEqual(
+            [key.exportable, key.allowPlaintextBackup, key.deletionAllowed, key.autoRotatePeriod],
+            [false, false, false, 30 * 86400],
+        );
+    });
+
+    it("bounds the app's AppRole tokens and secret_id", () => {
+        const role = plainInputs(
+            findResource(
+                run,
+                "vault:appRole/authBackendRole:AuthBackendRole",
+                "data-vault-config-approle-app",
+            ),
+        );
+        assert.equal(role.tokenTtl, 900);
+        assert.equal(role.tokenMaxTtl, 3600);
+        assert.equal(role.secretIdTtl, 30 * 86400);
+        assert.equal(role.secretIdNumUses, 1000);
+        assert.deepEqual(role.tokenPolicies, ["app-daur-ai"]);
+        assert.deepEqual(role.secretIdBoundCidrs, ["172.30.1.0/24"]);
+        assert.deepEqual(role.tokenBoundCidrs, ["172.30.1.0/24"]);
+    });
+
+    it("enables two audit devices without raw logging", () => {
+        const audits = ofType("vault:index/audit:Audit").map(plainInputs);
+        assert.deepEqual(audits.map((a) => a.path).sort(), ["file", "stdout"]);
+        for (const a of audits) {
+            assert.equal(a.options.log_raw, "false");
+            assert.equal(a.options.hmac_accessor, "true");
+        }
+        const file = audits.find((a) => a.path === "file")!;
+        assert.equal(file.options.file_path, "/vault/logs/audit.log");
+        assert.equal(file.options.mode, "0600");
+    });
+
+    it("writes the exact policy paths", () => {
+        const app = plainInputs(
+            findResource(run, "vault:index/policy:Policy", "data-vault-config-policy-app"),
+        );
+        assert.equal(app.name, "app-daur-ai");
+        const paths = [...app.policy.matchAll(/path "([^"]+)"/g)].map((m: any) => m[1]);
+        assert.deepEqual(paths, [
+            "kv/data/daur-ai/*",
+            "transit/encrypt/app-data",
+            "transit/decrypt/app-data",
+        ]);
+    });
+
+    it("stores the app's database credentials in KV write-only, versioned by rotation", () => {
+        const secret = findResource(
+            run,
+            "vault:kv/secretV2:SecretV2",
+            "data-vault-config-secret-daur-ai-database",
+        );
+        assert.equal(plainInputs(secret).name, "daur-ai/database");
+        assert.equal(plainInputs(secret).dataJsonWoVersion, 1);
+        assert.equal(plainInputs(secret).dataJson, undefined);
+    });
+
+    it("sets the password policy with the strong-password rule", () => {
+        const p = plainInputs(
+            findResource(
+                run,
+                "vault:generic/endpoint:Endpoint",
+                "data-vault-config-password-policy",
+            ),
+        );
+        assert.equal(p.path, "sys/policies/password/hs-strong");
+        assert.match(JSON.parse(p.dataJson).policy, /length = 32/);
+    });
+});
+
+describe("PostgreSQL roles and grants", () => {
+    it("creates the app role without administrative attributes", () => {
+        const app = plainInputs(
+            findResource(run, "postgresql:index/role:Role", "data-db-role-hs_app"),
+        );
+        assert.equal(app.login, true);
+        for (const attr of ["superuser", "createDatabase", "createRole", "replication"]) {
+            assert.equal(app[attr], false, attr);
+        }
+        assert.equal(app.connectionLimit, 20);
+        assert.equal(app.password, undefined);
+        assert.equal(app.passwordWoVersion, "1");
+    });
+
+    it("revokes PUBLIC's access to the database and adds pgcrypto", () => {
+        const grants = ofType("postgresql:index/grant:Grant").map(plainInputs);
+        const pub = grants.find((g) => g.role === "public")!;
+        assert.deepEqual([pub.objectType, pub.privileges], ["database", []]);
+        assert.ok(grants.every((g) => g.withGrantOption === false));
+        const ext = plainInputs(
+            findResource(run, "postgresql:index/extension:Extension", "data-db-ext-pgcrypto"),
+        );
+        assert.equal(ext.name, "pgcrypto");
+    });
+});
