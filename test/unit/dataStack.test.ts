@@ -48,7 +48,7 @@ describe("explicit providers (FC-15)", () => {
         const inputs = plainInputs(provider);
         assert.equal(inputs.address, "https://172.30.1.20:8200");
         assert.equal(inputs.caCertFile, ".hardened-stack/dev/internal-ca.pem");
-        assert.notEqual(inputs.skipTlsVerify, true);
+        assert.equal(inputs.skipTlsVerify, "false");
         for (const r of run.resources.filter((x) => x.type.startsWith("vault:"))) {
             assert.ok(r.provider?.startsWith(provider.urn), `${r.name} uses ${r.provider}`);
         }
