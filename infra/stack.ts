@@ -127,10 +127,21 @@ export function createStack(
     const proxyImage = pinnedImage("edge-image", config.proxy.image, providers.docker);
 
     // The data and secrets tier attaches here: it adds backend containers and app settings.
+    const managedVault = config.data.vault.mode === "managed";
     const data = new DataTier(
         "data",
         {
             config: config.data,
+            images: {
+                postgres: pinnedImage(
+                    "postgres-image",
+                    config.data.postgres.image,
+                    providers.docker,
+                ),
+                vault: managedVault
+                    ? pinnedImage("vault-image", config.data.vault.image, providers.docker)
+                    : undefined,
+            },
             appName: config.app.name,
             backendNetwork: networks.backend.name,
             backendSubnet: config.network.backendSubnet,

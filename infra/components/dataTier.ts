@@ -26,6 +26,8 @@ export interface ExternalVault {
 export interface DataTierArgs {
     /** The validated settings. */
     config: DataConfig;
+    /** The pulled images' ids; Vault's only for a managed Vault. */
+    images: { postgres: pulumi.Input<string>; vault?: pulumi.Input<string> };
     /** The app's name: its Vault paths, AppRole and policy carry it. */
     appName: string;
     /** The internal backend network's name. */
@@ -75,6 +77,9 @@ export class DataTier extends pulumi.ComponentResource {
         const managed = config.vault.mode === "managed";
         if (!managed && args.externalVault === undefined) {
             throw new Error(`DataTier ${name}: an external Vault needs a token and a CA`);
+        }
+        if (managed && args.images.vault === undefined) {
+            throw new Error(`DataTier ${name}: a managed Vault needs its image`);
         }
         const pg = config.postgres;
 
@@ -129,6 +134,7 @@ export class DataTier extends pulumi.ComponentResource {
             `${name}-postgres`,
             {
                 config: pg,
+                image: args.images.postgres,
                 backendNetwork: args.backendNetwork,
                 backendSubnet: args.backendSubnet,
                 certificatePem: ca.servers.postgres.certificatePem,
@@ -174,6 +180,7 @@ export class DataTier extends pulumi.ComponentResource {
                 `${name}-vault`,
                 {
                     config: config.vault,
+                    image: args.images.vault!,
                     backendNetwork: args.backendNetwork,
                     certificatePem: ca.servers.vault.certificatePem,
                     privateKeyPem: ca.servers.vault.privateKeyPem,

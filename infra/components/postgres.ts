@@ -16,6 +16,8 @@ import { HardenedContainer } from "./hardenedContainer";
 export interface PostgresServerArgs {
     /** The validated settings. */
     config: PostgresConfig;
+    /** The pulled image's id (config.image, pinned). */
+    image: pulumi.Input<string>;
     /** The internal backend network's name; the server joins no other network. */
     backendNetwork: pulumi.Input<string>;
     /** The backend subnet, the only source pg_hba.conf admits. */
@@ -82,7 +84,7 @@ export class PostgresServer extends pulumi.ComponentResource {
         this.container = new HardenedContainer(
             name,
             {
-                image: config.image,
+                image: args.image,
                 user: config.user,
                 entrypoint: ["bash", "-c"],
                 command: [postgresStartScript(config.roles.admin, paths)],

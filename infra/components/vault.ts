@@ -11,6 +11,8 @@ import { SECRET_COMMAND } from "./localCommands";
 export interface VaultServerArgs {
     /** The validated settings (mode managed). */
     config: VaultConfig;
+    /** The pulled image's id (config.image, pinned). */
+    image: pulumi.Input<string>;
     /** The internal backend network's name; the server joins no other network. */
     backendNetwork: pulumi.Input<string>;
     /** The server certificate, signed by the internal CA. */
@@ -91,7 +93,7 @@ export class VaultServer extends pulumi.ComponentResource {
         this.container = new HardenedContainer(
             name,
             {
-                image: config.image,
+                image: args.image,
                 user: config.user,
                 // The image's entrypoint would fall back to `server -dev`; name the command.
                 entrypoint: ["vault"],

@@ -1,6 +1,6 @@
 import { ConfigReader, StringRule } from "./reader";
-import { HOSTNAME, IPV4, NON_ROOT_USER, addressInCidr, imageRule, parseCidr } from "./rules";
-import { Environment, ResourceLimits, readLimits } from "./web";
+import { HOSTNAME, IPV4, NON_ROOT_USER, addressInCidr, parseCidr } from "./rules";
+import { Environment, ResourceLimits, readImage, readLimits } from "./web";
 
 /** Where Vault comes from. */
 export type VaultMode = "managed" | "external";
@@ -196,7 +196,7 @@ function readPostgres(
         "appConnectionLimit",
         "limits",
     ]);
-    const image = view.string("image", DEFAULT_POSTGRES_IMAGE, imageRule(requireDigest));
+    const image = readImage(view, DEFAULT_POSTGRES_IMAGE, requireDigest);
     const knownUser = POSTGRES_IMAGE_USERS[imageRepository(image)];
     if (!view.has("user") && knownUser === undefined) {
         view.report(
@@ -258,6 +258,7 @@ function readVault(
         "limits",
     ]);
     const mode = view.oneOf<VaultMode>("mode", "managed", ["managed", "external"]);
+    reader.declare("vaultToken", "vaultCaCertificate");
     const ipv4Address = view.string("ipv4Address", defaultAddress, IPV4);
     const hostName = view.string("hostName", "vault", HOSTNAME);
     if (mode === "external" && !view.has("address")) {
@@ -304,7 +305,8 @@ function readVault(
     }
     return {
         mode,
-        image: view.string("image", DEFAULT_VAULT_IMAGE, imageRule(requireDigest)),
+        // An external Vault runs no image, so only a managed one must be pinned.
+        image: readImage(view, DEFAULT_VAULT_IMAGE, requireDigest && mode === "managed"),
         user: view.string("user", VAULT_IMAGE_USER, NON_ROOT_USER),
         ipv4Address,
         hostName,

@@ -148,7 +148,7 @@ export const RESERVED_NAMES = ["edge", "localhost", "postgres", "vault", "app-im
 const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
 /** An image setting; outside dev it must be given, since the defaults carry no digest. */
-function readImage(view: ObjectView, fallback: string, requireDigest: boolean): string {
+export function readImage(view: ObjectView, fallback: string, requireDigest: boolean): string {
     if (requireDigest && !view.has("image")) {
         view.report(
             "image",

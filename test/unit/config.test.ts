@@ -345,6 +345,8 @@ describe("stack configuration", () => {
                     domains: ["app.example.com"],
                     proxy: { image: `nginx:1.27${PIN}` },
                     app: { image: `ghcr.io/daur-ai/daur-ai:1.0.0${PIN}` },
+                    postgres: { image: `postgres:15.8-bookworm${PIN}` },
+                    vault: { image: `hashicorp/vault:1.17.6${PIN}` },
                     tlsCertificate: CERT,
                     tlsPrivateKey: OFFLINE_SECRET_PLACEHOLDER,
                 },

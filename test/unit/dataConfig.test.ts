@@ -94,6 +94,23 @@ describe("data tier configuration", () => {
         assert.ok(plainHttp.some((i) => i.startsWith("hardened-stack:vault.address:")));
     });
 
+    it("requires pinned images outside dev, but no Vault image for an external Vault", () => {
+        const keys = (vault: Record<string, unknown>) =>
+            issuesFor({ environment: "production", vault }).filter((i) =>
+                /^hardened-stack:(postgres|vault)\.image/.test(i),
+            );
+        assert.deepEqual(
+            keys({ mode: "managed" }).map((i) => i.split(":").slice(0, 2).join(":")),
+            ["hardened-stack:postgres.image", "hardened-stack:vault.image"],
+        );
+        assert.deepEqual(
+            keys({ mode: "external", address: "https://vault.example.com" }).map((i) =>
+                i.split(":").slice(0, 2).join(":"),
+            ),
+            ["hardened-stack:postgres.image"],
+        );
+    });
+
     it("keeps AppRole lifetimes bounded and consistent", () => {
         assert.deepEqual(
             issuesFor({

@@ -55,6 +55,32 @@ describe("explicit providers (FC-15)", () => {
     });
 });
 
+describe("readiness (FC-06)", () => {
+    it("connects the providers only after the servers are healthy and unsealed", () => {
+        const pgContainer = findResource(run, CONTAINER, "data-postgres");
+        assert.equal(plainInputs(pgContainer).wait, true);
+        const pg = findResource(run, "pulumi:providers:postgresql", "data-postgresql");
+        assert.ok(pg.options.dependsOn.includes(pgContainer.urn), "postgresql waits for the db");
+        const unseal = findResource(run, "command:local:Command", "data-vault-unseal");
+        const vault = findResource(run, "pulumi:providers:vault", "data-vault");
+        assert.ok(vault.options.dependsOn.includes(unseal.urn), "vault waits for the unseal");
+        const caFile = findResource(run, "command:local:Command", "data-ca-file-write");
+        assert.ok(pg.options.dependsOn.includes(caFile.urn));
+        assert.ok(vault.options.dependsOn.includes(caFile.urn));
+    });
+
+    it("runs the data tier from pulled images", () => {
+        for (const [image, container] of [
+            ["postgres-image", "data-postgres"],
+            ["vault-image", "data-vault"],
+        ]) {
+            const pulled = findResource(run, "docker:index/remoteImage:RemoteImage", image);
+            const c = findResource(run, CONTAINER, container);
+            assert.ok(c.options.dependsOn.includes(pulled.urn), `${container} uses ${image}`);
+        }
+    });
+});
+
 describe("data tier containers", () => {
     const roles = { "data-postgres": "database", "data-vault": "vault" };
 
@@ -111,6 +137,7 @@ describe("secrets stay secret (FC-22)", () => {
         assert.equal(commands.length, 4);
         for (const c of commands) {
             assert.equal(plainInputs(c).logging, "none", c.name);
+            assert.deepEqual(c.options.additionalSecretOutputs.sort(), ["stderr", "stdout"]);
         }
         const unseal = findResource(run, "command:local:Command", "data-vault-unseal");
         assert.doesNotMatch(plainInputs(unseal).create, /\$share"? *$/m);
@@ -154,6 +181,15 @@ describe("Vault configuration", () => {
             [key.exportable, key.allowPlaintextBackup, key.deletionAllowed, key.autoRotatePeriod],
             [false, false, false, 30 * 86400],
         );
+    });
+
+    it("keeps the AppRole secret_id a secret output", () => {
+        const secretId = findResource(
+            run,
+            "vault:appRole/authBackendRoleSecretId:AuthBackendRoleSecretId",
+            "data-vault-config-approle-app-secret-id",
+        );
+        assert.ok(secretId.options.additionalSecretOutputs.includes("secretId"));
     });
 
     it("bounds the app's AppRole tokens and secret_id", () => {

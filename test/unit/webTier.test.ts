@@ -67,6 +67,8 @@ describe("the dev stack's web tier under mocks", () => {
         const app = plainInputs(findResource(run, CONTAINER, "daur-ai"));
         assert.deepEqual(app.networksAdvanced, [
             { name: "net-frontend", aliases: ["daur-ai"], ipv4Address: "172.30.0.20" },
+            // The data tier joins it to the internal backend network (infra/stack.ts).
+            { name: "net-backend", aliases: ["daur-ai"] },
         ]);
         assert.ok(app.envs.includes("PORT=8000"));
     });
@@ -109,7 +111,8 @@ describe("the dev stack's web tier under mocks", () => {
         )) {
             assert.match(
                 r.provider ?? "",
-                /::pulumi:providers:/,
+                // Tier providers are children of their component (`...$pulumi:providers:`).
+                /(::|\$)pulumi:providers:/,
                 `${r.type} ${r.name} has a provider`,
             );
         }
