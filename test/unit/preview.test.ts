@@ -106,7 +106,7 @@ describe("npm run preview", () => {
         const r = preview(["--stack", "bad"], dir);
         assert.equal(r.status, 2);
         assert.equal(r.stdout, "", "nothing is previewed");
-        assert.match(r.stderr, /^stack bad: 7 configuration settings are invalid:\n/);
+        assert.match(r.stderr, /^stack bad: 9 configuration settings are invalid:\n/);
         for (const key of [
             "domains[1]",
             "tlsCertificate",
@@ -115,6 +115,8 @@ describe("npm run preview", () => {
             "proxy.hsts.maxAgeSeconds",
             "app.image",
             "app.port",
+            "postgres.image",
+            "vault.image",
         ]) {
             assert.match(
                 r.stderr,
