@@ -101,7 +101,6 @@ export class VaultServer extends pulumi.ComponentResource {
                 env: {
                     VAULT_ADDR: `https://127.0.0.1:${VAULT_API_PORT}`,
                     VAULT_CACERT: paths.caFile,
-                    SKIP_SETCAP: "true",
                 },
                 networks: [
                     {

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { before, describe, it } from "node:test";
+
+import { satisfiesRule } from "../../infra/render/passwords";
 
 import { ProgramRun, isSecretValue } from "../../scripts/lib/mockRuntime";
 import { findResource, plainInputs, runStack } from "../support/program";
@@ -120,7 +123,10 @@ describe("data tier containers", () => {
         const c = plainInputs(findResource(run, CONTAINER, "data-vault"));
         assert.deepEqual(c.entrypoints, ["vault"]);
         assert.deepEqual(c.command, ["server", "-config=/vault/config/vault.hcl"]);
-        assert.ok(!c.envs.some((e: string) => /VAULT_DEV|SKIP_VERIFY/.test(e)));
+        assert.deepEqual(c.envs, [
+            "VAULT_ADDR=https://127.0.0.1:8200",
+            "VAULT_CACERT=/vault/config/tls/ca.pem",
+        ]);
         const hcl = c.uploads.find((u: any) => u.file === "/vault/config/vault.hcl").content;
         assert.match(hcl, /ui\s+= false/);
         assert.match(hcl, /tls_min_version\s+= "tls12"/);
@@ -130,6 +136,18 @@ describe("data tier containers", () => {
 });
 
 describe("secrets stay secret (FC-22)", () => {
+    it("generates a strong password with the recorded command, through a shell", () => {
+        const generate = findResource(
+            run,
+            "command:local:Command",
+            "data-pg-app-password-generate",
+        );
+        const r = spawnSync("sh", ["-c", plainInputs(generate).create], { encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        assert.ok(satisfiesRule(r.stdout), "the generated password breaks the rule");
+        assert.deepEqual(plainInputs(generate).triggers, [1]);
+    });
+
     it("keeps init, unseal and password commands out of the logs", () => {
         const commands = ofType("command:local:Command").filter((r) =>
             /(init|unseal|password)/.test(r.name),
