@@ -10,7 +10,7 @@ import {
     renderPostgresqlConf,
 } from "../render/postgres";
 import { stableScramVerifier } from "../render/passwords";
-import { HardenedContainer } from "./hardenedContainer";
+import { HardenedContainer, HardenedContainerArgs } from "./hardenedContainer";
 
 /** Arguments of {@link PostgresServer}. */
 export interface PostgresServerArgs {
@@ -47,6 +47,99 @@ export function postgresStartScript(adminRole: string, paths: PostgresPaths): st
     ].join("\n");
 }
 
+/** What {@link postgresContainerArgs} needs. */
+export interface PostgresContainerInput {
+    config: PostgresConfig;
+    image: pulumi.Input<string>;
+    /** The network to join, with the server's fixed address and name. */
+    network: pulumi.Input<string>;
+    /** The volume mounted at /var/lib/postgresql. */
+    dataVolume: pulumi.Input<string>;
+    postgresqlConf: string;
+    pgHbaConf: string;
+    certificatePem: pulumi.Input<string>;
+    privateKeyPem: pulumi.Input<string>;
+    /** The superuser's SCRAM verifier for initdb. */
+    adminVerifier: pulumi.Input<string>;
+}
+
+/**
+ * The hardened container settings of the server: the start script, the data volume, the
+ * rendered files with the owners and modes PostgreSQL accepts, and the pg_isready healthcheck.
+ * Pure, so the live container test runs exactly these settings.
+ */
+export function postgresContainerArgs(input: PostgresContainerInput): HardenedContainerArgs {
+    const { config } = input;
+    const [uid, gid] = config.user.split(":").map(Number);
+    const paths = POSTGRES_CONTAINER_PATHS;
+    return {
+        image: input.image,
+        user: config.user,
+        entrypoint: ["bash", "-c"],
+        command: [postgresStartScript(config.roles.admin, paths)],
+        networks: [
+            {
+                name: input.network,
+                aliases: [config.hostName],
+                ipv4Address: config.ipv4Address,
+            },
+        ],
+        volumes: [
+            {
+                volumeName: input.dataVolume,
+                containerPath: "/var/lib/postgresql",
+                readOnly: false,
+            },
+        ],
+        tmpfs: [{ path: "/tmp", size: "64m", mode: "1777" }],
+        configDir: paths.configDir,
+        files: [
+            { path: paths.configFile, content: input.postgresqlConf },
+            { path: paths.hbaFile, content: input.pgHbaConf },
+            { path: paths.certFile, content: input.certificatePem },
+            {
+                // The server accepts a key owned by its own uid with mode 0600 at most.
+                path: paths.keyFile,
+                content: pulumi.secret(input.privateKeyPem),
+                mode: "0600",
+                owner: uid,
+                group: gid,
+            },
+            {
+                path: paths.adminPasswordFile,
+                content: pulumi.secret(input.adminVerifier),
+                mode: "0400",
+                owner: uid,
+                group: gid,
+            },
+        ],
+        limits: config.limits,
+        healthcheck: {
+            // pg_isready asks the TCP listener whether it accepts logins; it sends no
+            // password, so the hba rules do not get in its way.
+            test: [
+                "CMD",
+                "pg_isready",
+                "-q",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String(POSTGRES_PORT),
+                "-U",
+                config.roles.admin,
+                "-d",
+                "postgres",
+            ],
+            intervalSeconds: 5,
+            timeoutSeconds: 3,
+            retries: 5,
+            startPeriodSeconds: 30,
+        },
+        healthyTimeoutSeconds: 180,
+        labels: { "hardened-stack.role": "database" },
+    };
+}
+
 /**
  * PostgreSQL on the internal backend network: no published port, TLS with a certificate from
  * the internal CA, SCRAM only, and the complete rendered postgresql.conf and pg_hba.conf
@@ -64,8 +157,6 @@ export class PostgresServer extends pulumi.ComponentResource {
     constructor(name: string, args: PostgresServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hardened-stack:data:PostgresServer", name, {}, opts);
         const { config } = args;
-        const [uid, gid] = config.user.split(":").map(Number);
-        const paths = POSTGRES_CONTAINER_PATHS;
         const model = postgresModel(config, args.backendSubnet);
         this.postgresqlConf = renderPostgresqlConf(model);
         this.pgHbaConf = renderPgHba(model);
@@ -83,76 +174,19 @@ export class PostgresServer extends pulumi.ComponentResource {
 
         this.container = new HardenedContainer(
             name,
-            {
+            postgresContainerArgs({
+                config,
                 image: args.image,
-                user: config.user,
-                entrypoint: ["bash", "-c"],
-                command: [postgresStartScript(config.roles.admin, paths)],
-                networks: [
-                    {
-                        name: args.backendNetwork,
-                        aliases: [config.hostName],
-                        ipv4Address: config.ipv4Address,
-                    },
-                ],
-                volumes: [
-                    {
-                        volumeName: data.name,
-                        containerPath: "/var/lib/postgresql",
-                        readOnly: false,
-                    },
-                ],
-                tmpfs: [{ path: "/tmp", size: "64m", mode: "1777" }],
-                configDir: paths.configDir,
-                files: [
-                    { path: paths.configFile, content: this.postgresqlConf },
-                    { path: paths.hbaFile, content: this.pgHbaConf },
-                    { path: paths.certFile, content: args.certificatePem },
-                    {
-                        // The server accepts a key owned by its own uid with mode 0600 at most.
-                        path: paths.keyFile,
-                        content: pulumi.secret(args.privateKeyPem),
-                        mode: "0600",
-                        owner: uid,
-                        group: gid,
-                    },
-                    {
-                        path: paths.adminPasswordFile,
-                        content: pulumi.secret(
-                            pulumi
-                                .output(args.adminPassword)
-                                .apply((p) => stableScramVerifier(p, config.roles.admin)),
-                        ),
-                        mode: "0400",
-                        owner: uid,
-                        group: gid,
-                    },
-                ],
-                limits: config.limits,
-                healthcheck: {
-                    // pg_isready asks the TCP listener whether it accepts logins; it sends no
-                    // password, so the hba rules do not get in its way.
-                    test: [
-                        "CMD",
-                        "pg_isready",
-                        "-q",
-                        "-h",
-                        "127.0.0.1",
-                        "-p",
-                        String(POSTGRES_PORT),
-                        "-U",
-                        config.roles.admin,
-                        "-d",
-                        "postgres",
-                    ],
-                    intervalSeconds: 5,
-                    timeoutSeconds: 3,
-                    retries: 5,
-                    startPeriodSeconds: 30,
-                },
-                healthyTimeoutSeconds: 180,
-                labels: { "hardened-stack.role": "database" },
-            },
+                network: args.backendNetwork,
+                dataVolume: data.name,
+                postgresqlConf: this.postgresqlConf,
+                pgHbaConf: this.pgHbaConf,
+                certificatePem: args.certificatePem,
+                privateKeyPem: args.privateKeyPem,
+                adminVerifier: pulumi
+                    .output(args.adminPassword)
+                    .apply((p) => stableScramVerifier(p, config.roles.admin)),
+            }),
             { parent: this },
         );
         this.registerOutputs({});
