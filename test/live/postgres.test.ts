@@ -9,6 +9,7 @@ import { loadConfig } from "../../infra/config";
 import { DatabasePlan, databasePlan } from "../../infra/render/databasePlan";
 import { stableScramVerifier } from "../../infra/render/passwords";
 import {
+    parseHba,
     postgresModel,
     postgresPaths,
     renderPgHba,
@@ -285,6 +286,17 @@ describe("PostgreSQL with the rendered configuration (live)", () => {
             "scram-sha-256",
         ]);
         assert.equal(out[0], "t");
+        const rules = ok(
+            roles.admin,
+            ADMIN_PASSWORD,
+            "SELECT type, auth_method FROM pg_hba_file_rules ORDER BY line_number;",
+        );
+        const rendered = parseHba(fs.readFileSync(out[1], "utf8"));
+        assert.deepEqual(
+            rules.split("\n"),
+            rendered.map((l) => `${l.type}|${l.method}`),
+            "the server reads the rendered rules, in order",
+        );
         const verifiers = ok(
             roles.admin,
             ADMIN_PASSWORD,
@@ -329,6 +341,13 @@ describe("PostgreSQL with the rendered configuration (live)", () => {
             `SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = '${roles.app}';`,
         );
         assert.equal(attrs, "f|f|f");
+        const publicConnect = ok(
+            roles.admin,
+            ADMIN_PASSWORD,
+            `SELECT has_database_privilege('public', '${config.database}', 'CONNECT'), ` +
+                "has_schema_privilege('public', 'public', 'CREATE');",
+        );
+        assert.equal(publicConnect, "f|f");
     });
 
     it("logs connections and DDL, never a password", (t) => {
