@@ -68,8 +68,6 @@ export class DataTier extends pulumi.ComponentResource {
     public readonly vaultServer?: VaultServer;
     /** Vault's configuration. */
     public readonly vaultConfiguration: VaultConfiguration;
-    /** The root token of a managed Vault; secret. */
-    public readonly vaultRootToken?: pulumi.Output<string>;
 
     constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hardened-stack:data:DataTier", name, {}, opts);
@@ -190,7 +188,6 @@ export class DataTier extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            this.vaultRootToken = this.vaultServer.rootToken;
             token = this.vaultServer.rootToken;
             unsealed = [this.vaultServer.unsealed];
         } else {
