@@ -1,5 +1,13 @@
 import { ConfigReader, StringRule } from "./reader";
-import { HOSTNAME, IPV4, NON_ROOT_USER, addressInCidr, parseCidr } from "./rules";
+import {
+    HOSTNAME,
+    IPV4,
+    NON_ROOT_USER,
+    addressInCidr,
+    cidrContains,
+    parseCidr,
+    reservedAddresses,
+} from "./rules";
 import { Environment, ResourceLimits, readImage, readLimits } from "./web";
 
 /** Where Vault comes from. */
@@ -168,11 +176,15 @@ export function readDataConfig(
         ["postgres.ipv4Address", postgres.ipv4Address],
         ["vault.ipv4Address", vault.ipv4Address],
     ]) {
-        const host = parseCidr(`${address}/32`);
-        // The network address, the gateway (.1, the Docker host) and broadcast are not free.
-        const last = backend ? backend.base + 2 ** (32 - backend.prefix) - 1 : 0;
-        if (backend && host && (host.base <= backend.base + 1 || host.base >= last)) {
-            reader.report(key, "is not a free host address of network.backendSubnet", "one in it");
+        // With an invalid subnet there is nothing to place the address in; that is reported.
+        if (backend && !cidrContains(backend, address)) {
+            reader.report(key, `is ${address}, outside network.backendSubnet`, "an address in it");
+        } else if (backend && reservedAddresses(backend).includes(address)) {
+            reader.report(
+                key,
+                `is ${address}, the network, gateway or broadcast address`,
+                "a host address other than the first and the last",
+            );
         }
     }
     return { vault, postgres };

@@ -143,7 +143,19 @@ export const DEFAULT_CSP =
     "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 /** Container and host names the stack itself uses; the app cannot take them. */
-export const RESERVED_NAMES = ["edge", "localhost", "postgres", "vault", "app-image", "edge-image"];
+export const RESERVED_NAMES = [
+    "edge",
+    "localhost",
+    "postgres",
+    "vault",
+    "app-image",
+    "edge-image",
+    // The data tier's containers and images (infra/components/dataTier.ts, infra/stack.ts).
+    "data-postgres",
+    "data-vault",
+    "postgres-image",
+    "vault-image",
+];
 
 const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 

@@ -434,6 +434,8 @@ describe("stack configuration", () => {
                 tlsPrivateKey: OFFLINE_SECRET_PLACEHOLDER,
                 proxy: { image: `localhost:5000/nginx:1.27${PIN}` },
                 app: { image: `localhost:5000/daur-ai${PIN}` },
+                postgres: { image: `localhost:5000/postgres:15${PIN}`, user: "999:999" },
+                vault: { image: `localhost:5000/vault:1.17.6${PIN}` },
             },
             ["tlsPrivateKey"],
         );

@@ -131,8 +131,8 @@ describe("data tier configuration", () => {
             vault: { ipv4Address: "10.0.0.5" },
         });
         assert.deepEqual(issues, [
-            "hardened-stack:postgres.ipv4Address: is not a free host address of network.backendSubnet",
-            "hardened-stack:vault.ipv4Address: is not a free host address of network.backendSubnet",
+            "hardened-stack:postgres.ipv4Address: is 172.30.1.1, the network, gateway or broadcast address",
+            "hardened-stack:vault.ipv4Address: is 10.0.0.5, outside network.backendSubnet",
         ]);
     });
 });
