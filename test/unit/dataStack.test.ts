@@ -301,3 +301,103 @@ describe("PostgreSQL roles and grants", () => {
         assert.equal(ext.name, "pgcrypto");
     });
 });
+
+describe("internal CA and trust files", () => {
+    it("signs the server certificates for their names and fixed addresses", () => {
+        const ca = plainInputs(
+            findResource(run, "tls:index/selfSignedCert:SelfSignedCert", "data-ca-cert"),
+        );
+        assert.equal(ca.isCaCertificate, true);
+        assert.deepEqual(ca.allowedUses, ["cert_signing", "crl_signing"]);
+        const pgCsr = plainInputs(
+            findResource(run, "tls:index/certRequest:CertRequest", "data-ca-postgres-csr"),
+        );
+        assert.deepEqual([pgCsr.dnsNames, pgCsr.ipAddresses], [["postgres"], ["172.30.1.10"]]);
+        const vaultCsr = plainInputs(
+            findResource(run, "tls:index/certRequest:CertRequest", "data-ca-vault-csr"),
+        );
+        assert.deepEqual(vaultCsr.ipAddresses, ["172.30.1.20", "127.0.0.1"]);
+        const pgCert = plainInputs(
+            findResource(
+                run,
+                "tls:index/locallySignedCert:LocallySignedCert",
+                "data-ca-postgres-cert",
+            ),
+        );
+        assert.deepEqual(pgCert.allowedUses, [
+            "digital_signature",
+            "key_encipherment",
+            "server_auth",
+        ]);
+        const key = findResource(run, "tls:index/privateKey:PrivateKey", "data-ca-key");
+        assert.ok(key.options.additionalSecretOutputs.includes("privateKeyPem"));
+    });
+
+    it("writes the CA for the providers inside the project and hands it to the app", () => {
+        const writer = plainInputs(
+            findResource(run, "command:local:Command", "data-ca-file-write"),
+        );
+        assert.deepEqual(writer.environment, { TRUST_FILE: ".hardened-stack/dev/internal-ca.pem" });
+        assert.match(writer.stdin, /BEGIN CERTIFICATE/);
+        const app = plainInputs(findResource(run, CONTAINER, "daur-ai"));
+        assert.deepEqual(
+            app.uploads.map((u: any) => [u.file, u.content]),
+            [["/etc/app/internal-ca.pem", writer.stdin]],
+        );
+    });
+
+    it("unseals Vault again whenever its container is replaced", () => {
+        const unseal = plainInputs(findResource(run, "command:local:Command", "data-vault-unseal"));
+        assert.equal(unseal.triggers.length, 1);
+        const init = plainInputs(findResource(run, "command:local:Command", "data-vault-init"));
+        assert.match(
+            init.create,
+            /vault operator init -format=json -key-shares=1 -key-threshold=1$/,
+        );
+        assert.equal(init.environment.DOCKER_HOST, "unix:///var/run/docker.sock");
+    });
+});
+
+describe("the app database", () => {
+    it("puts the schema under the operator and grants future tables by default", () => {
+        const schema = plainInputs(
+            findResource(run, "postgresql:index/schema:Schema", "data-db-schema"),
+        );
+        assert.deepEqual([schema.name, schema.owner], ["app", "hs_operator"]);
+        const defaults = ofType("postgresql:index/defaultPrivileges:DefaultPrivileges")
+            .map(plainInputs)
+            .map((d) => `${d.owner}>${d.role}:${d.objectType}:${d.privileges.join(",")}`)
+            .sort();
+        assert.deepEqual(defaults, [
+            "hs_operator>hs_app:sequence:USAGE,SELECT",
+            "hs_operator>hs_app:table:SELECT,INSERT,UPDATE,DELETE",
+            "hs_operator>hs_viewer:sequence:SELECT",
+            "hs_operator>hs_viewer:table:SELECT",
+        ]);
+        const db = plainInputs(
+            findResource(run, "postgresql:index/database:Database", "data-db-db"),
+        );
+        assert.deepEqual([db.name, db.owner], ["daur", "hs_admin"]);
+    });
+
+    it("keeps the group roles from logging in", () => {
+        for (const name of ["hs_operator", "hs_viewer"]) {
+            const role = plainInputs(
+                findResource(run, "postgresql:index/role:Role", `data-db-role-${name}`),
+            );
+            assert.equal(role.login, false, name);
+            assert.equal(role.passwordWo, undefined, name);
+        }
+    });
+
+    it("bounds KV history", () => {
+        const kv = plainInputs(
+            findResource(
+                run,
+                "vault:kv/secretBackendV2:SecretBackendV2",
+                "data-vault-config-kv-config",
+            ),
+        );
+        assert.equal(kv.maxVersions, 10);
+    });
+});
