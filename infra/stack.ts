@@ -143,6 +143,7 @@ export function createStack(
                     : undefined,
             },
             appName: config.app.name,
+            appUser: config.app.user,
             backendNetwork: networks.backend.name,
             backendSubnet: config.network.backendSubnet,
             dockerHost: config.dockerHost,
@@ -154,12 +155,9 @@ export function createStack(
     const appExtraEnv: Record<string, pulumi.Input<string>> = { ...data.appEnv };
 
     // The application: on the frontend network for nginx, on the backend for the data tier.
-    const secretEnv = {
-        ...Object.fromEntries(
-            config.app.secretEnvNames.map((n) => [n, secrets.appSecretEnv.apply((all) => all[n])]),
-        ),
-        ...data.appSecretEnv,
-    };
+    const secretEnv = Object.fromEntries(
+        config.app.secretEnvNames.map((n) => [n, secrets.appSecretEnv.apply((all) => all[n])]),
+    );
     const app = new App(
         config.app.name,
         {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { AppConfig } from "../config/web";
-import { HardenedContainer, NetworkAttachment } from "./hardenedContainer";
+import { ContainerFile, HardenedContainer, NetworkAttachment } from "./hardenedContainer";
 
 /** Arguments of {@link App}. */
 export interface AppArgs {
@@ -15,8 +15,8 @@ export interface AppArgs {
     secretEnv: Record<string, pulumi.Input<string>>;
     /** Extra plain environment values added by other tiers (for example database settings). */
     extraEnv?: Record<string, pulumi.Input<string>>;
-    /** Files the app reads, such as a CA certificate; written before it starts. */
-    files?: { path: string; content: pulumi.Input<string> }[];
+    /** Files the app reads, such as a CA certificate or a credential; written before it starts. */
+    files?: ContainerFile[];
     /**
      * The healthcheck command in exec form, without `CMD`, for an image whose own check
      * differs (a built image's, see AppImage); by default python3 requests the health path.

@@ -8,6 +8,7 @@ import { databasePlan } from "../render/databasePlan";
 import { PLATFORM_SECRETS } from "../render/vault";
 import { APP_CONFIG_DIR } from "./app";
 import { AppDatabase } from "./database";
+import { ContainerFile } from "./hardenedContainer";
 import { InternalCa } from "./internalCa";
 import { GeneratedPassword, LocalTrustFile } from "./localCommands";
 import { PostgresServer } from "./postgres";
@@ -30,6 +31,8 @@ export interface DataTierArgs {
     images: { postgres: pulumi.Input<string>; vault?: pulumi.Input<string> };
     /** The app's name: its Vault paths, AppRole and policy carry it. */
     appName: string;
+    /** The app's numeric uid:gid: its credential files are readable by it alone. */
+    appUser: string;
     /** The internal backend network's name. */
     backendNetwork: pulumi.Input<string>;
     /** The backend subnet. */
@@ -48,18 +51,24 @@ export const APP_TRUST_FILES = {
     vaultCa: `${APP_CONFIG_DIR}/vault-ca.pem`,
 };
 
+/** Where the app finds its credentials, one file each, named by `*_FILE` variables. */
+export const APP_SECRET_FILES = {
+    DATABASE_PASSWORD_FILE: `${APP_CONFIG_DIR}/secrets/database-password`,
+    VAULT_ROLE_ID_FILE: `${APP_CONFIG_DIR}/secrets/vault-role-id`,
+    VAULT_SECRET_ID_FILE: `${APP_CONFIG_DIR}/secrets/vault-secret-id`,
+};
+
 /**
  * The data and secrets tier: an internal CA, PostgreSQL and (managed or external) Vault on the
  * backend network, the app's database and roles, and Vault's mounts, policies and AppRole.
- * It hands the app plain settings, secret settings and CA files; nothing secret is plain.
+ * It hands the app plain settings, CA files, and its credentials as files only it can read
+ * (`docker inspect` shows the environment to anyone with the engine's socket).
  */
 export class DataTier extends pulumi.ComponentResource {
     /** Plain environment for the app: where the database and Vault are and how to trust them. */
     public readonly appEnv: Record<string, pulumi.Input<string>>;
-    /** Secret environment for the app: the database password and the AppRole secret_id. */
-    public readonly appSecretEnv: Record<string, pulumi.Output<string>>;
-    /** Files for the app: the CA certificates. */
-    public readonly appFiles: { path: string; content: pulumi.Input<string> }[];
+    /** Files for the app: the CA certificates, and its credentials (secret, mode 0400). */
+    public readonly appFiles: ContainerFile[];
     /** The internal CA certificate. */
     public readonly caCertificatePem: pulumi.Output<string>;
     /** The PostgreSQL server. */
@@ -247,7 +256,7 @@ export class DataTier extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // What the app gets: settings in the clear, credentials as secrets, CAs as files.
+        // What the app gets: settings in the clear, CAs and credentials as files.
         const vaultCaPath = managed ? APP_TRUST_FILES.internalCa : APP_TRUST_FILES.vaultCa;
         this.appEnv = {
             DATABASE_HOST: pg.hostName,
@@ -264,13 +273,22 @@ export class DataTier extends pulumi.ComponentResource {
             VAULT_TRANSIT_MOUNT: config.vault.transitMount,
             VAULT_TRANSIT_KEY: config.vault.transitKey,
             VAULT_KV_MOUNT: config.vault.kvMount,
+            ...APP_SECRET_FILES,
         };
-        this.appSecretEnv = {
-            DATABASE_PASSWORD: appPassword.value,
-            VAULT_ROLE_ID: pulumi.secret(this.vaultConfiguration.appRoleId),
-            VAULT_SECRET_ID: this.vaultConfiguration.appSecretId,
-        };
-        this.appFiles = [{ path: APP_TRUST_FILES.internalCa, content: ca.certificatePem }];
+        const [uid, gid] = args.appUser.split(":").map(Number);
+        const credential = (path: string, content: pulumi.Input<string>): ContainerFile => ({
+            path,
+            content: pulumi.secret(content),
+            mode: "0400",
+            owner: uid,
+            group: gid,
+        });
+        this.appFiles = [
+            { path: APP_TRUST_FILES.internalCa, content: ca.certificatePem },
+            credential(APP_SECRET_FILES.DATABASE_PASSWORD_FILE, appPassword.value),
+            credential(APP_SECRET_FILES.VAULT_ROLE_ID_FILE, this.vaultConfiguration.appRoleId),
+            credential(APP_SECRET_FILES.VAULT_SECRET_ID_FILE, this.vaultConfiguration.appSecretId),
+        ];
         if (!managed) {
             this.appFiles.push({
                 path: APP_TRUST_FILES.vaultCa,

@@ -37,6 +37,7 @@ before(async () => {
                 config: { ...config.data, vault: { ...config.data.vault, mode: "external" } },
                 images: { postgres: "img" },
                 appName: "app",
+                appUser: "10001:10001",
                 backendNetwork: "net",
                 backendSubnet: config.network.backendSubnet,
                 dockerHost: config.dockerHost,

@@ -75,7 +75,13 @@ describe("an external Vault", () => {
         assert.ok(app.envs.includes("VAULT_CACERT=/etc/app/vault-ca.pem"));
         assert.deepEqual(
             app.uploads.map((u: any) => u.file),
-            ["/etc/app/internal-ca.pem", "/etc/app/vault-ca.pem"],
+            [
+                "/etc/app/internal-ca.pem",
+                "/etc/app/secrets/database-password",
+                "/etc/app/secrets/vault-role-id",
+                "/etc/app/secrets/vault-secret-id",
+                "/etc/app/vault-ca.pem",
+            ],
         );
     });
 });

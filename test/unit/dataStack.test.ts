@@ -8,6 +8,8 @@ import { ProgramRun, isSecretValue } from "../../scripts/lib/mockRuntime";
 import { findResource, plainInputs, runStack } from "../support/program";
 
 const CONTAINER = "docker:index/container:Container";
+/** How the SDK marks a value that is not known until the update runs. */
+const UNKNOWN_AT_PREVIEW = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 let run: ProgramRun;
 
 before(async () => {
@@ -162,13 +164,35 @@ describe("secrets stay secret (FC-22)", () => {
         assert.match(plainInputs(unseal).create, /key=-/);
     });
 
-    it("hands the app its credentials only as secret environment values", () => {
+    it("hands the app its credentials as secret files only it can read", () => {
         const c = findResource(run, CONTAINER, "daur-ai");
         const envs = c.inputs.envs as unknown[];
-        const plain = envs.filter((e) => typeof e === "string") as string[];
+        // Every variable is known at preview, so policies can read them all (FC-20).
+        assert.ok(
+            envs.every((e) => typeof e === "string"),
+            "an environment value is not plain",
+        );
+        const plain = envs as string[];
         assert.ok(plain.includes("DATABASE_SSLMODE=verify-full"));
         assert.ok(plain.includes("DATABASE_SSLROOTCERT=/etc/app/internal-ca.pem"));
-        assert.ok(!plain.some((e) => /PASSWORD|SECRET_ID|ROLE_ID|TOKEN/.test(e)));
+        assert.ok(plain.includes("DATABASE_PASSWORD_FILE=/etc/app/secrets/database-password"));
+        assert.ok(!plain.some((e) => /(PASSWORD|SECRET_ID|ROLE_ID|TOKEN)=/.test(e)));
+        const uploads = c.inputs.uploads as any[];
+        const credentials = uploads.filter((u) => u.file.startsWith("/etc/app/secrets/"));
+        assert.deepEqual(
+            credentials.map((u) => [u.file, u.permissions, u.owner, u.group]),
+            [
+                ["/etc/app/secrets/database-password", "0400", "10001", "10001"],
+                ["/etc/app/secrets/vault-role-id", "0400", "10001", "10001"],
+                ["/etc/app/secrets/vault-secret-id", "0400", "10001", "10001"],
+            ],
+        );
+        for (const u of credentials) {
+            assert.ok(
+                isSecretValue(u.content) || u.content === UNKNOWN_AT_PREVIEW,
+                `${u.file} must not be plain`,
+            );
+        }
         assert.deepEqual(
             plainInputs(c).networksAdvanced.map((n: any) => n.name),
             ["net-frontend", "net-backend"],
@@ -341,7 +365,7 @@ describe("internal CA and trust files", () => {
         assert.match(writer.stdin, /BEGIN CERTIFICATE/);
         const app = plainInputs(findResource(run, CONTAINER, "daur-ai"));
         assert.deepEqual(
-            app.uploads.map((u: any) => [u.file, u.content]),
+            app.uploads.slice(0, 1).map((u: any) => [u.file, u.content]),
             [["/etc/app/internal-ca.pem", writer.stdin]],
         );
     });

@@ -22,6 +22,11 @@ describe("the dev stack under every policy", () => {
         const containers = result.evaluations.filter(
             (e) => e.policy === "container-runs-as-non-root",
         );
-        assert.deepEqual(containers.map((e) => e.resource).sort(), ["daur-ai", "edge"]);
+        assert.deepEqual(containers.map((e) => e.resource).sort(), [
+            "data-postgres",
+            "data-vault",
+            "daur-ai",
+            "edge",
+        ]);
     });
 });
