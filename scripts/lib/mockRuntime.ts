@@ -74,10 +74,36 @@ export function isSecretValue(v: unknown): v is { value: unknown } {
     );
 }
 
-/** Replaces every wrapped secret with the text `[secret]`, recursively. */
+/** The serialized form of a value that is unknown until the resource exists. */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Replaces the SDK's in-memory unknown marker with the serialized one, recursively. */
+function markUnknowns(v: unknown): unknown {
+    if (
+        pulumi.Output.isInstance(v) ||
+        (typeof v === "object" && v !== null && v.constructor?.name === "Unknown")
+    ) {
+        return UNKNOWN_VALUE;
+    }
+    if (Array.isArray(v)) {
+        return v.map(markUnknowns);
+    }
+    if (typeof v === "object" && v !== null) {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, markUnknowns(x)]));
+    }
+    return v;
+}
+
+/**
+ * Replaces every wrapped secret with `[secret]` and every value unknown at preview with
+ * `[unknown]`, recursively: the form in which values are shown to people.
+ */
 export function redactSecrets(v: unknown): unknown {
     if (isSecretValue(v)) {
         return "[secret]";
+    }
+    if (v === UNKNOWN_VALUE) {
+        return "[unknown]";
     }
     if (Array.isArray(v)) {
         return v.map(redactSecrets);
@@ -216,12 +242,13 @@ async function resolveExports(exports: Record<string, unknown>): Promise<Record<
             continue;
         }
         const output = pulumi.output(value) as pulumi.Output<unknown>;
-        const resolved = await new Promise<unknown>((resolve) => {
-            output.apply((v) => {
-                resolve(v);
-                return v;
-            });
-        });
+        // Reading through apply would wait forever on a value unknown at preview (the callback
+        // never runs) and the process would exit 0 with nothing printed; promise(true) hands
+        // unknowns back as the SDK's marker instead.
+        const withUnknowns = output as unknown as {
+            promise(withUnknowns: boolean): Promise<unknown>;
+        };
+        const resolved = markUnknowns(await withUnknowns.promise(true));
         const secret = await pulumi.isSecret(output);
         out[key] = secret ? { [SECRET_SIG_KEY]: SECRET_SIG, value: resolved } : resolved;
     }

@@ -148,7 +148,12 @@ function showValue(key: string, value: unknown): string {
             .join(", ");
     }
     if (typeof value === "string") {
-        return value.includes("\n") ? `(${value.split("\n").length} lines of text)` : value;
+        return summarize(value);
     }
-    return JSON.stringify(value);
+    // Nested rendered files (policies, configs) read as summaries too; --json has them whole.
+    return JSON.stringify(value, (_, v) => (typeof v === "string" ? summarize(v) : v));
+}
+
+function summarize(text: string): string {
+    return text.includes("\n") ? `(${text.split("\n").length} lines of text)` : text;
 }
