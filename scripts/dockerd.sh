@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Starts or stops a dockerd for the tests, with its data root in a temporary directory.
-#   scripts/dockerd.sh start   start one unless a daemon already answers on the socket
+#   scripts/dockerd.sh start   start one unless a daemon already answers on the socket; prints
+#                              "started" or "reused" on stdout
 #   scripts/dockerd.sh stop    stop the one this script started, and remove its data root
+# Only a caller that saw "started" should call stop: a reused daemon belongs to someone else.
 set -euo pipefail
 state=/run/hardened-stack-dockerd
 case "${1:-}" in
 start)
     if docker info >/dev/null 2>&1; then
         echo "dockerd: already running; using it" >&2
+        echo reused
         exit 0
     fi
     root=$(mktemp -d /var/tmp/hardened-stack-docker.XXXXXX)
@@ -19,6 +22,7 @@ start)
     for _ in $(seq 1 60); do
         if docker info >/dev/null 2>&1; then
             echo "dockerd: ready (data root $root)" >&2
+            echo started
             exit 0
         fi
         sleep 0.5
