@@ -13,6 +13,7 @@ import { containerMountsNoSensitiveHostPath } from "./docker/containerMountsNoSe
 import { containerPublishesPortsOnExplicitAddress } from "./docker/containerPublishesPortsOnExplicitAddress";
 import { containerRestartIsBounded } from "./docker/containerRestartIsBounded";
 import { containerRootFilesystemIsReadOnly } from "./docker/containerRootFilesystemIsReadOnly";
+import { fileSeedNeverStarts } from "./docker/fileSeedNeverStarts";
 import { containerRunsAsNonRoot } from "./docker/containerRunsAsNonRoot";
 import { containerSetsNoNewPrivileges } from "./docker/containerSetsNoNewPrivileges";
 import { containerSharesNoHostNamespace } from "./docker/containerSharesNoHostNamespace";
@@ -63,6 +64,7 @@ export const POLICIES: HardenedPolicy[] = [
     containerPublishesPortsOnExplicitAddress,
     containerRestartIsBounded,
     containerRootFilesystemIsReadOnly,
+    fileSeedNeverStarts,
     containerRunsAsNonRoot,
     containerSetsNoNewPrivileges,
     containerSharesNoHostNamespace,

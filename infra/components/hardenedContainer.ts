@@ -161,8 +161,15 @@ export interface HardenedContainerArgs {
     labels?: Record<string, string>;
 }
 
+/** The label naming the service a file seed writes for. */
+export const FILE_SEED_LABEL = "hardened-stack.file-seed";
+
+/** The label naming the file seed that holds a service's files. */
+export const FILES_IN_LABEL = "hardened-stack.files-in";
+
 /** Inputs that Docker fixes when it creates a container; changing one must replace it. */
 export const CREATE_ONLY_INPUTS = [
+    "labels",
     "user",
     "capabilities",
     "securityOpts",
@@ -189,6 +196,13 @@ export class HardenedContainer extends pulumi.ComponentResource {
     public readonly container: docker.Container;
     /** The volume holding the rendered files, if any. */
     public readonly configVolume?: docker.Volume;
+    /**
+     * The file seed: a container that is created but never started, only so that Docker copies
+     * the files into the config volume. The provider copies uploads to the container's root,
+     * which the engine refuses on a read-only root; the seed has a writable root, no network and
+     * no process, and the service mounts the volume read-only.
+     */
+    public readonly fileSeed?: docker.Container;
     /** The container's name on the Docker host. */
     public readonly containerName: pulumi.Output<string>;
 
@@ -205,11 +219,23 @@ export class HardenedContainer extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            this.fileSeed = new docker.Container(
+                `${name}-files`,
+                fileSeedInputs(name, args, this.configVolume.name),
+                { parent: this, replaceOnChanges: CREATE_ONLY_INPUTS, deleteBeforeReplace: true },
+            );
         }
         this.container = new docker.Container(
             name,
             containerInputs(name, args, this.configVolume?.name),
-            { parent: this, replaceOnChanges: CREATE_ONLY_INPUTS, deleteBeforeReplace: true },
+            {
+                parent: this,
+                replaceOnChanges: CREATE_ONLY_INPUTS,
+                deleteBeforeReplace: true,
+                dependsOn: this.fileSeed ? [this.fileSeed] : [],
+                // New files replace the seed, and the service with it, so it starts on them.
+                replaceWith: this.fileSeed ? [this.fileSeed] : [],
+            },
         );
         this.containerName = this.container.name;
         this.registerOutputs({ containerName: this.containerName });
@@ -291,6 +317,7 @@ export function containerInputs(
         ...(args.writableRootReason
             ? { "hardened-stack.writable-root": args.writableRootReason }
             : {}),
+        ...(args.files?.length ? { [FILES_IN_LABEL]: `${name}-files` } : {}),
         ...Object.fromEntries(
             (args.capabilities ?? []).map((c) => [`hardened-stack.cap.${c.name}`, c.reason]),
         ),
@@ -305,10 +332,13 @@ export function containerInputs(
         })),
     ];
     if (configVolumeName !== undefined && args.configDir) {
-        // The volume stays writable so that Docker can copy the files in before start (it
-        // refuses copies into a read-only root or mount); the files are root-owned and
-        // read-only, so the non-root service cannot change them.
-        mounts.push({ type: "volume", source: configVolumeName, target: args.configDir });
+        // The file seed wrote the files; the service only reads them.
+        mounts.push({
+            type: "volume",
+            source: configVolumeName,
+            target: args.configDir,
+            readOnly: true,
+        });
     }
     return {
         name,
@@ -351,13 +381,6 @@ export function containerInputs(
             ]),
         ),
         mounts,
-        uploads: (args.files ?? []).map((f) => ({
-            file: f.path,
-            content: f.content,
-            permissions: f.mode ?? "0444",
-            owner: String(f.owner ?? 0),
-            group: String(f.group ?? 0),
-        })),
         memory: args.limits.memoryMb,
         memorySwap: args.limits.memoryMb,
         cpus: String(args.limits.cpus),
@@ -383,5 +406,52 @@ export function containerInputs(
         destroyGraceSeconds: 30,
         mustRun: true,
         labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
+    };
+}
+
+/**
+ * The inputs of a service's file seed: created, never started, no network, every capability
+ * dropped; its writable root only lets Docker copy the uploads into the config volume.
+ * Exported for tests.
+ */
+export function fileSeedInputs(
+    name: string,
+    args: HardenedContainerArgs,
+    configVolumeName: pulumi.Input<string>,
+): docker.ContainerArgs {
+    const service = containerInputs(name, { ...args, files: undefined, env: {}, secretEnv: {} });
+    return {
+        name: `${name}-files`,
+        image: args.image,
+        user: args.user,
+        start: false,
+        mustRun: false,
+        wait: false,
+        networkMode: "none",
+        readOnly: false,
+        privileged: false,
+        publishAllPorts: false,
+        capabilities: { drops: ["ALL"], adds: [] },
+        securityOpts: ["no-new-privileges:true"],
+        mounts: [{ type: "volume", source: configVolumeName, target: args.configDir! }],
+        uploads: (args.files ?? []).map((f) => ({
+            file: f.path,
+            content: f.content,
+            permissions: f.mode ?? "0444",
+            owner: String(f.owner ?? 0),
+            group: String(f.group ?? 0),
+        })),
+        memory: service.memory,
+        memorySwap: service.memorySwap,
+        cpus: service.cpus,
+        ulimits: service.ulimits,
+        healthcheck: service.healthcheck,
+        restart: "no",
+        logDriver: service.logDriver,
+        logOpts: service.logOpts,
+        labels: [
+            ...(Array.isArray(service.labels) ? service.labels : []),
+            { label: FILE_SEED_LABEL, value: name },
+        ],
     };
 }

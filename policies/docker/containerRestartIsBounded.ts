@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/policy";
-import { CONTAINER } from "../lib/resources";
+import { CONTAINER, isFileSeed } from "../lib/resources";
 
 /**
  * Containers restart on failure at most five times. An endless restart loop hides a broken
@@ -17,6 +17,9 @@ export const containerRestartIsBounded = resourcePolicy({
         exemptible: true,
     },
     check: (props, _args, report) => {
+        if (isFileSeed(props)) {
+            return; // never started: file-seed-never-starts holds it to that
+        }
         if (props.restart !== "on-failure") {
             report(
                 `The restart policy is "${props.restart ?? "no"}"; use "on-failure" with a bound.`,

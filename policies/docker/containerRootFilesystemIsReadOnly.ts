@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/policy";
-import { CONTAINER } from "../lib/resources";
+import { CONTAINER, isFileSeed } from "../lib/resources";
 
 /**
  * Every container has a read-only root file system; the paths a service writes are tmpfs
@@ -21,6 +21,9 @@ export const containerRootFilesystemIsReadOnly = resourcePolicy({
         exemptible: true,
     },
     check: (props, _args, report) => {
+        if (isFileSeed(props)) {
+            return; // never started: file-seed-never-starts holds it to that
+        }
         if (props.readOnly !== true) {
             report(
                 "The root file system is writable; anything running in the container can change its code.",

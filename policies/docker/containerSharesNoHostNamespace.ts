@@ -1,5 +1,5 @@
 import { resourcePolicy } from "../lib/policy";
-import { CONTAINER } from "../lib/resources";
+import { CONTAINER, isFileSeed } from "../lib/resources";
 
 /**
  * No container shares the host's network, PID, IPC or user namespace, and every container is
@@ -24,6 +24,9 @@ export const containerSharesNoHostNamespace = resourcePolicy({
         exemptible: true,
     },
     check: (props, _args, report) => {
+        if (isFileSeed(props)) {
+            return; // never started: file-seed-never-starts holds it to that
+        }
         for (const field of ["networkMode", "pidMode", "ipcMode", "usernsMode"]) {
             if (props[field] === "host") {
                 report(`${field} is "host": the container shares the host's namespace.`);

@@ -1,4 +1,11 @@
-import { CONTAINER, RENDERED_PATHS, roleOf, uploadAt } from "./resources";
+import {
+    CONTAINER,
+    FILES_IN_LABEL,
+    RENDERED_PATHS,
+    labelValue,
+    roleOf,
+    uploadAt,
+} from "./resources";
 
 /**
  * The text of a rendered file in a container of the given role, or undefined for other
@@ -15,6 +22,9 @@ export function renderedFile(
         return undefined;
     }
     const upload = uploadAt(props, path);
+    if (!upload && labelValue(props, FILES_IN_LABEL)) {
+        return undefined; // the file seed carries it and is checked itself
+    }
     if (!upload || typeof upload.content !== "string") {
         report(`The ${role} container has no rendered ${path} to check.`);
         return undefined;

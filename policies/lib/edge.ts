@@ -1,5 +1,12 @@
 import { NginxContext, nginxContexts, parseNginx } from "./nginx";
-import { CONTAINER, RENDERED_PATHS, roleOf, uploadAt } from "./resources";
+import {
+    CONTAINER,
+    FILES_IN_LABEL,
+    RENDERED_PATHS,
+    labelValue,
+    roleOf,
+    uploadAt,
+} from "./resources";
 
 /**
  * The parsed nginx configuration of an edge container, or undefined for other resources. An
@@ -14,6 +21,9 @@ export function edgeNginx(
         return undefined;
     }
     const upload = uploadAt(props, RENDERED_PATHS.nginxConf);
+    if (!upload && labelValue(props, FILES_IN_LABEL)) {
+        return undefined; // the file seed carries it and is checked itself
+    }
     if (!upload || typeof upload.content !== "string") {
         report(`The edge container has no rendered ${RENDERED_PATHS.nginxConf} to check.`);
         return undefined;

@@ -64,12 +64,45 @@ export function uploadAt(props: Record<string, any>, file: string): Upload | und
     return uploads.find((u) => u.file === file);
 }
 
-/** Containers of a role among the stack's resources. */
-export function containersWithRole<T extends { type: string; props: Record<string, any> }>(
-    resources: T[],
-    role: Role,
-): T[] {
-    return resources.filter((r) => r.type === CONTAINER && roleOf(r.props) === role);
+/** The label a service carries when its files travel in a file seed, naming the seed. */
+export const FILES_IN_LABEL = "hardened-stack.files-in";
+
+/** The label a file seed carries, naming the service it writes files for. */
+export const FILE_SEED_LABEL = "hardened-stack.file-seed";
+
+/**
+ * Whether a container is a file seed: created and never started, only so that Docker copies a
+ * service's files into its config volume (the provider copies to the root, which a read-only
+ * container refuses). Rules about what a running container may do do not apply to it;
+ * `file-seed-never-starts` holds it to never running.
+ */
+export function isFileSeed(props: Record<string, any>): boolean {
+    return labelValue(props, FILE_SEED_LABEL) !== undefined;
+}
+
+/**
+ * The service containers of a role among the stack's resources. A service's files travel in its
+ * file seed, so each service is seen here with its seed's uploads, as it will run.
+ */
+export function containersWithRole<
+    T extends { type: string; name: string; props: Record<string, any> },
+>(resources: T[], role: Role): T[] {
+    const ofRole = resources.filter((r) => r.type === CONTAINER && roleOf(r.props) === role);
+    const seeds = ofRole.filter((r) => isFileSeed(r.props));
+    return ofRole
+        .filter((r) => !isFileSeed(r.props))
+        .map((service) => {
+            const seed = seeds.find((s) => labelValue(s.props, FILE_SEED_LABEL) === service.name);
+            if (!seed) {
+                return service;
+            }
+            const uploads = [...(service.props.uploads ?? []), ...(seed.props.uploads ?? [])];
+            // A view, not a copy: the props may sit behind the SDK's unknown-checking proxy.
+            const props = new Proxy(service.props, {
+                get: (target, key) => (key === "uploads" ? uploads : target[key as string]),
+            });
+            return { ...service, props };
+        });
 }
 
 /** The `NAME=value` environment entries of a container as a map. */

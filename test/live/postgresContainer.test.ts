@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 
 import * as docker from "@pulumi/docker";
 
-import { containerInputs } from "../../infra/components/hardenedContainer";
+import { containerInputs, fileSeedInputs } from "../../infra/components/hardenedContainer";
 import { postgresContainerArgs } from "../../infra/components/postgres";
 import { loadConfig } from "../../infra/config";
 import { stableScramVerifier } from "../../infra/render/passwords";
@@ -22,7 +22,12 @@ const IMAGE = "hardened-stack/base:bookworm";
 const config = loadConfig(devConfig()).data.postgres;
 const ADMIN_PASSWORD = "Container-test-Adm1n-password-xyz";
 const prefix = `hs-data-pgc-${process.pid}`;
-const names = { container: prefix, data: `${prefix}-data`, config: `${prefix}-config` };
+const names = {
+    container: prefix,
+    seed: `${prefix}-files`,
+    data: `${prefix}-data`,
+    config: `${prefix}-config`,
+};
 
 let dockerBin = "";
 let work: { dir: string; remove: () => void } | undefined;
@@ -83,7 +88,7 @@ function cleanup(): void {
     if (!dockerBin) {
         return;
     }
-    run(dockerBin, ["rm", "-f", "-v", names.container]);
+    run(dockerBin, ["rm", "-f", "-v", names.container, names.seed]);
     run(dockerBin, ["volume", "rm", "-f", names.data, names.config]);
 }
 
@@ -129,18 +134,19 @@ describe("the PostgreSQL container as declared (live, Docker)", () => {
         contents["/etc/postgresql/hardened/tls/server.key"] = fs.readFileSync(cert.key, "utf8");
         contents["/etc/postgresql/hardened/admin.scram"] = verifier;
         inputs = containerInputs(names.container, args, names.config);
+        const seed = fileSeedInputs(names.container, args, names.config);
 
-        // Stage the uploads with the owners and modes the component declares, then copy them
-        // in as an archive that keeps them, as the provider's uploads do.
+        // Stage the uploads with the owners and modes the component declares, and copy them as
+        // an archive that keeps them into the file seed's root, as the provider's uploads do:
+        // the seed's volume mount catches them, and the service mounts that volume read-only.
         const stage = path.join(work.dir, "stage");
-        const configDir = args.configDir!;
-        for (const u of inputs.uploads as {
+        for (const u of seed.uploads as {
             file: string;
             permissions: string;
             owner: string;
             group: string;
         }[]) {
-            const target = path.join(stage, path.relative(configDir, u.file));
+            const target = path.join(stage, u.file);
             fs.mkdirSync(path.dirname(target), { recursive: true });
             fs.writeFileSync(target, contents[u.file]);
             fs.chownSync(target, Number(u.owner), Number(u.group));
@@ -150,11 +156,22 @@ describe("the PostgreSQL container as declared (live, Docker)", () => {
         cleanup();
         dockerRun(["volume", "create", names.data]);
         dockerRun(["volume", "create", names.config]);
-        dockerRun(["create", ...createFlags(inputs)]);
+        const seedMount = (seed.mounts as { source: string; target: string }[])[0];
+        dockerRun([
+            "create",
+            "--name",
+            names.seed,
+            "--network",
+            "none",
+            "--cap-drop",
+            "ALL",
+            "--mount",
+            `type=volume,source=${seedMount.source},target=${seedMount.target}`,
+            IMAGE,
+        ]);
         // run() takes text on stdin; the archive is binary.
-        execFileSync(dockerBin, ["cp", "-", `${names.container}:${configDir}`], {
-            input: tar,
-        });
+        execFileSync(dockerBin, ["cp", "-", `${names.seed}:/`], { input: tar });
+        dockerRun(["create", ...createFlags(inputs)]);
         dockerRun(["start", names.container]);
         const status = await waitHealthy(120000);
         if (status !== "healthy") {

@@ -73,8 +73,11 @@ describe("an external Vault", () => {
         const app = plainInputs(findResource(run, "docker:index/container:Container", "daur-ai"));
         assert.ok(app.envs.includes("VAULT_ADDR=https://vault.example.com:8200"));
         assert.ok(app.envs.includes("VAULT_CACERT=/etc/app/vault-ca.pem"));
+        const seed = plainInputs(
+            findResource(run, "docker:index/container:Container", "daur-ai-files"),
+        );
         assert.deepEqual(
-            app.uploads.map((u: any) => u.file),
+            seed.uploads.map((u: any) => u.file),
             [
                 "/etc/app/internal-ca.pem",
                 "/etc/app/secrets/database-password",

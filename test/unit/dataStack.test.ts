@@ -106,13 +106,15 @@ describe("data tier containers", () => {
 
     it("uploads the PostgreSQL files at the documented paths with accepted owners", () => {
         const c = findResource(run, CONTAINER, "data-postgres");
-        const uploads = plainInputs(c).uploads as any[];
+        // The files travel in the never-started file seed; the server mounts them read-only.
+        const seed = findResource(run, CONTAINER, "data-postgres-files");
+        const uploads = plainInputs(seed).uploads as any[];
         const byPath = Object.fromEntries(uploads.map((u) => [u.file, u]));
         assert.match(byPath["/etc/postgresql/hardened/postgresql.conf"].content, /ssl = on/);
         assert.match(byPath["/etc/postgresql/hardened/pg_hba.conf"].content, /hostnossl/);
         const key = byPath["/etc/postgresql/hardened/tls/server.key"];
         assert.deepEqual([key.owner, key.group, key.permissions], ["100", "102", "0600"]);
-        const raw = (c.inputs.uploads as any[]).find(
+        const raw = (seed.inputs.uploads as any[]).find(
             (u) => u.file === "/etc/postgresql/hardened/tls/server.key",
         );
         assert.ok(isSecretValue(raw.content), "the key must stay a secret");
@@ -129,7 +131,8 @@ describe("data tier containers", () => {
             "VAULT_ADDR=https://127.0.0.1:8200",
             "VAULT_CACERT=/vault/config/tls/ca.pem",
         ]);
-        const hcl = c.uploads.find((u: any) => u.file === "/vault/config/vault.hcl").content;
+        const seed = plainInputs(findResource(run, CONTAINER, "data-vault-files"));
+        const hcl = seed.uploads.find((u: any) => u.file === "/vault/config/vault.hcl").content;
         assert.match(hcl, /ui\s+= false/);
         assert.match(hcl, /tls_min_version\s+= "tls12"/);
         assert.match(hcl, /disable_mlock = true/);
@@ -177,7 +180,8 @@ describe("secrets stay secret (FC-22)", () => {
         assert.ok(plain.includes("DATABASE_SSLROOTCERT=/etc/app/internal-ca.pem"));
         assert.ok(plain.includes("DATABASE_PASSWORD_FILE=/etc/app/secrets/database-password"));
         assert.ok(!plain.some((e) => /(PASSWORD|SECRET_ID|ROLE_ID|TOKEN)=/.test(e)));
-        const uploads = c.inputs.uploads as any[];
+        const seed = findResource(run, CONTAINER, `${c.name}-files`);
+        const uploads = seed.inputs.uploads as any[];
         const credentials = uploads.filter((u) => u.file.startsWith("/etc/app/secrets/"));
         assert.deepEqual(
             credentials.map((u) => [u.file, u.permissions, u.owner, u.group]),
@@ -363,7 +367,7 @@ describe("internal CA and trust files", () => {
         );
         assert.deepEqual(writer.environment, { TRUST_FILE: ".hardened-stack/dev/internal-ca.pem" });
         assert.match(writer.stdin, /BEGIN CERTIFICATE/);
-        const app = plainInputs(findResource(run, CONTAINER, "daur-ai"));
+        const app = plainInputs(findResource(run, CONTAINER, "daur-ai-files"));
         assert.deepEqual(
             app.uploads.slice(0, 1).map((u: any) => [u.file, u.content]),
             [["/etc/app/internal-ca.pem", writer.stdin]],

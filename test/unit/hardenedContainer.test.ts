@@ -165,9 +165,13 @@ describe("HardenedContainer under mocks", () => {
         );
     });
 
-    it("writes files root-owned and read-only into a config volume", () => {
+    it("writes files root-owned and read-only into a config volume, through a file seed", () => {
         const inputs = plainInputs(findResource(run, "docker:index/container:Container", "svc"));
-        assert.deepEqual(inputs.uploads, [
+        const seed = findResource(run, "docker:index/container:Container", "svc-files");
+        // Docker's copy goes to the container's root, which a read-only root refuses: the
+        // seed is created with a writable root and never started.
+        assert.equal(inputs.uploads, undefined);
+        assert.deepEqual(plainInputs(seed).uploads, [
             {
                 file: "/etc/svc/app.conf",
                 content: "x = 1\n",
@@ -179,9 +183,22 @@ describe("HardenedContainer under mocks", () => {
         const volume = findResource(run, "docker:index/volume:Volume", "svc-config");
         assert.equal(volume.parent?.endsWith("HardenedContainer::svc"), true);
         assert.ok(
-            inputs.mounts.some((m: { target: string }) => m.target === "/etc/svc"),
-            "the config volume is mounted at configDir",
+            inputs.mounts.some(
+                (m: { target: string; readOnly?: boolean }) =>
+                    m.target === "/etc/svc" && m.readOnly === true,
+            ),
+            "the config volume is mounted read-only at configDir",
         );
+        const seedInputs = plainInputs(seed);
+        assert.deepEqual(
+            [seedInputs.start, seedInputs.mustRun, seedInputs.networkMode, seedInputs.readOnly],
+            [false, false, "none", false],
+        );
+        assert.deepEqual(seedInputs.mounts, [
+            { type: "volume", source: "svc-config", target: "/etc/svc" },
+        ]);
+        const service = findResource(run, "docker:index/container:Container", "svc");
+        assert.ok(service.options.dependsOn.includes(seed.urn));
     });
 
     it("replaces the container when a create-only setting changes (FC-05)", () => {

@@ -143,6 +143,23 @@ const MUTATIONS: Record<string, Mutation[]> = {
             expect: /is root/,
         },
     ],
+    "file-seed-never-starts": [
+        {
+            what: "a seed that starts",
+            change: (s) => (props(s, "edge-files").start = true),
+            expect: /would be started/,
+        },
+        {
+            what: "a seed on a network",
+            change: (s) => (props(s, "edge-files").networkMode = "bridge"),
+            expect: /joins a network/,
+        },
+        {
+            what: "a seed with ports",
+            change: (s) => (props(s, "edge-files").ports = [{ internal: 1, external: 1 }]),
+            expect: /publishes ports/,
+        },
+    ],
     "container-root-filesystem-is-read-only": [
         {
             what: "writable root",
@@ -708,11 +725,14 @@ const MUTATIONS: Record<string, Mutation[]> = {
     ],
     "tls-material-reaches-services": [
         {
-            what: "edge key missing",
-            change: (s) =>
-                (props(s, "edge").uploads = props(s, "edge").uploads.filter(
-                    (u: any) => !u.file.endsWith("privkey.pem"),
-                )),
+            what: "edge key missing (from the edge and its file seed)",
+            change: (s) => {
+                for (const name of ["edge", "edge-files"]) {
+                    props(s, name).uploads = props(s, name).uploads.filter(
+                        (u: any) => !u.file.endsWith("privkey.pem"),
+                    );
+                }
+            },
             expect: /edge does not receive \/etc\/nginx\/hardened\/tls\/privkey.pem/,
         },
         {

@@ -22,11 +22,16 @@ describe("the dev stack under every policy", () => {
         const containers = result.evaluations.filter(
             (e) => e.policy === "container-runs-as-non-root",
         );
+        // Every service and the file seed that writes its files.
         assert.deepEqual(containers.map((e) => e.resource).sort(), [
             "data-postgres",
+            "data-postgres-files",
             "data-vault",
+            "data-vault-files",
             "daur-ai",
+            "daur-ai-files",
             "edge",
+            "edge-files",
         ]);
     });
 });

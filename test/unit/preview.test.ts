@@ -60,7 +60,8 @@ describe("npm run preview", () => {
         );
         assert.equal(edge.parent, "edge");
         assert.equal(edge.inputs.user, "101:101");
-        const key = edge.inputs.uploads.find((u: { file: string }) =>
+        const seed = doc.resources.find((x: { name: string }) => x.name === "edge-files");
+        const key = seed.inputs.uploads.find((u: { file: string }) =>
             u.file.endsWith("privkey.pem"),
         );
         assert.equal(key.content, "[secret]");

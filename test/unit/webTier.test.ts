@@ -11,7 +11,13 @@ const CONTAINER = "docker:index/container:Container";
 
 describe("the dev stack's web tier under mocks", () => {
     let run: ProgramRun;
-    const containers = () => run.resources.filter((r) => r.type === CONTAINER);
+    const all = () => run.resources.filter((r) => r.type === CONTAINER);
+    const isSeed = (r: RecordedResource) =>
+        (plainInputs(r).labels as { label: string }[]).some(
+            (l) => l.label === "hardened-stack.file-seed",
+        );
+    /** The containers that run; file seeds are created but never started. */
+    const containers = () => all().filter((r) => !isSeed(r));
     const role = (r: RecordedResource) =>
         (plainInputs(r).labels as { label: string; value: string }[]).find(
             (l) => l.label === "hardened-stack.role",
@@ -73,9 +79,41 @@ describe("the dev stack's web tier under mocks", () => {
         assert.ok(app.envs.includes("PORT=8000"));
     });
 
+    it("seeds every service's files from a container that never starts (read-only roots)", () => {
+        const seeds = all().filter(isSeed);
+        assert.deepEqual(seeds.map((s) => s.name).sort(), [
+            "data-postgres-files",
+            "data-vault-files",
+            "daur-ai-files",
+            "edge-files",
+        ]);
+        for (const seed of seeds) {
+            const inputs = plainInputs(seed);
+            assert.equal(inputs.start, false, `${seed.name} is never started`);
+            assert.equal(inputs.mustRun, false);
+            assert.equal(inputs.networkMode, "none");
+            assert.deepEqual(inputs.capabilities, { drops: ["ALL"], adds: [] });
+            assert.ok(inputs.uploads.length > 0);
+            const service = findResource(run, CONTAINER, seed.name.replace(/-files$/, ""));
+            const volume = inputs.mounts[0];
+            assert.ok(
+                plainInputs(service).mounts.some(
+                    (m: any) =>
+                        m.source === volume.source && m.target === volume.target && m.readOnly,
+                ),
+                `${service.name} mounts its files read-only`,
+            );
+            assert.equal(plainInputs(service).uploads, undefined, "the service uploads nothing");
+            assert.ok(service.options.dependsOn.includes(seed.urn), "seeded before it starts");
+        }
+    });
+
     it("gives nginx its config, certificate and key, the key as a secret owned by nginx", () => {
         const edge = findResource(run, CONTAINER, "edge");
-        const uploads = edge.inputs.uploads as Record<string, unknown>[];
+        const uploads = findResource(run, CONTAINER, "edge-files").inputs.uploads as Record<
+            string,
+            unknown
+        >[];
         const key = uploads.find((u) => u.file === "/etc/nginx/hardened/tls/privkey.pem")!;
         assert.equal(typeof key.content, "object", "the private key travels as a secret");
         assert.deepEqual([key.permissions, key.owner, key.group], ["0400", "101", "101"]);
