@@ -149,6 +149,11 @@ function mockState(
                 ...inputs,
                 certPem: `-----BEGIN CERTIFICATE-----\n(mock ${name})\n-----END CERTIFICATE-----\n`,
             };
+        case "tls:index/certRequest:CertRequest":
+            return {
+                ...inputs,
+                certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n(mock ${name})\n-----END CERTIFICATE REQUEST-----\n`,
+            };
         case "random:index/randomPassword:RandomPassword":
             return { ...inputs, result: pulumi.secret(`mock-${name}-Aa1!`.padEnd(24, "x")) };
         case "docker:index/remoteImage:RemoteImage":
