@@ -185,6 +185,15 @@ export interface RunOptions {
     config: ProgramConfig;
     /** Whether the program sees `pulumi.runtime.isDryRun()` as true (default true). */
     preview?: boolean;
+    /**
+     * Computes the outputs of a resource in place of the built-in mocks; return undefined to
+     * keep them. The engine test uses it to run the stack's password generators for real.
+     */
+    resourceState?: (
+        type: string,
+        name: string,
+        inputs: Record<string, unknown>,
+    ) => Record<string, unknown> | undefined;
 }
 
 /**
@@ -197,7 +206,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const mocks: pulumi.runtime.Mocks = {
         newResource: (args) => ({
             id: args.id ?? `${args.name}-id`,
-            state: mockState(args.type, args.name, args.inputs),
+            state:
+                options.resourceState?.(args.type, args.name, args.inputs) ??
+                mockState(args.type, args.name, args.inputs),
         }),
         call: (args) => args.inputs,
     };

@@ -4,6 +4,7 @@ import { ConfigSource } from "../../infra/config";
 import {
     ProgramRun,
     RecordedResource,
+    RunOptions,
     runProgram,
     unwrapSecrets,
 } from "../../scripts/lib/mockRuntime";
@@ -29,14 +30,21 @@ export function runUnderMocks(
     });
 }
 
-/** Runs the real program with a stack's config from its Pulumi.<stack>.yaml. */
-export function runStack(stack = "dev"): Promise<ProgramRun> {
+/**
+ * Runs the real program with a stack's config from its Pulumi.<stack>.yaml; `resourceState`
+ * may compute some resources' outputs in place of the built-in mocks.
+ */
+export function runStack(
+    stack = "dev",
+    resourceState?: RunOptions["resourceState"],
+): Promise<ProgramRun> {
     const settings = loadStackSettings(ROOT, stack);
     return runProgram({
         program: settings.program,
         project: settings.project,
         stack: settings.stack,
         config: settings.config,
+        resourceState,
     });
 }
 
