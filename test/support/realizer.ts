@@ -11,7 +11,8 @@
 //   sources in `mounts` follow the renamed volumes. Network aliases are kept, so containers still
 //   reach each other by the names the rendered configs use.
 // - Subnets: a recorded subnet that overlaps a network already on the engine moves to a free
-//   10.234.x.0/24, and fixed container addresses keep their host part in the new subnet.
+//   10.234.x.0/24; fixed container addresses, and addresses and CIDRs of that subnet in
+//   uploads and environment values (pg_hba.conf names the backend subnet), move with it.
 // - Host ports: each published port is bound to a free port on the recorded address (loopback in
 //   the dev stack) instead of the recorded external port, which other tests may hold.
 // - Images: the recorded image references cannot be pulled; each container's image is chosen by
@@ -24,10 +25,12 @@
 //   for a read-only root ("container rootfs is marked read-only"). The realizer copies each file
 //   into the mounted volume that holds it (the archive API accepts that on a read-only root) with
 //   the recorded owner, group and mode, and records the provider-form refusal as a finding.
+import { execFileSync } from "node:child_process";
 import * as http from "node:http";
 
 import { addressInCidr, cidrsOverlap, parseCidr } from "../../infra/config/rules";
 import { ProgramRun, RecordedResource, unwrapSecrets } from "../../scripts/lib/mockRuntime";
+import { runStack } from "./program";
 import { TlsMaterial, substitutePlaceholders } from "./tlsMaterial";
 
 const SOCKET = "/var/run/docker.sock";
@@ -331,6 +334,22 @@ function freeSubnet(inUse: string[]): string {
     throw new Error("no free 10.234.x.0/24 subnet on this engine");
 }
 
+/**
+ * The text with every address and CIDR of a moved subnet moved with it, so that rendered
+ * configs (pg_hba.conf names the backend subnet) keep matching the network they run on.
+ */
+export function moveAddressesInText(text: string, subnets: Map<string, string>): string {
+    const moved = [...subnets].filter(([from, to]) => from !== to);
+    if (moved.length === 0) {
+        return text;
+    }
+    return text.replace(/\b(\d{1,3}(?:\.\d{1,3}){3})(\/\d{1,2})?\b/g, (match, ip, bits) => {
+        const address = parseCidr(`${ip}/32`);
+        const home = moved.find(([from]) => address && cidrsOverlap(parseCidr(from)!, address));
+        return home ? `${moveAddress(ip, home[0], home[1])}${bits ?? ""}` : match;
+    });
+}
+
 /** The address with the same host part in another subnet of the same size. */
 function moveAddress(address: string, from: string, to: string): string {
     const ip = parseCidr(`${address}/32`)!;
@@ -414,7 +433,8 @@ async function createContainer(
     stack: RealizedStack,
     options: RealizeOptions,
 ): Promise<RealizedContainer> {
-    const realText = (text: string) => substitutePlaceholders(text, options.material);
+    const realText = (text: string) =>
+        moveAddressesInText(substitutePlaceholders(text, options.material), stack.subnets);
     const engineName = `${options.prefix}${inputs.name}`;
     const hostPorts = new Map<number, number>();
     for (const p of inputs.ports ?? []) {
@@ -450,15 +470,7 @@ async function createContainer(
         if (network === undefined) {
             throw new Error(`${engineName} joins ${n.name}, which the program did not create`);
         }
-        let address: string | undefined = n.ipv4Address;
-        if (address) {
-            for (const [from, to] of stack.subnets) {
-                const c = parseCidr(from)!;
-                if (cidrsOverlap(c, parseCidr(`${address}/32`)!)) {
-                    address = moveAddress(address, from, to);
-                }
-            }
-        }
+        const address = n.ipv4Address && moveAddressesInText(n.ipv4Address, stack.subnets);
         await expectEngine(`join ${network}`, [200], "POST", `/networks/${network}/connect`, {
             Container: id,
             EndpointConfig: {
@@ -566,4 +578,26 @@ export async function removeEverything(prefix: string, images: string[] = []): P
         }
     }
     return removed;
+}
+
+/**
+ * Runs a stack's program under mocks as the engine test needs it: like `runStack`, but the
+ * stack's password generators (local commands named `*-generate` that run `node -e`) are run
+ * for real, so that passwords and what is derived from them (SCRAM verifiers, environment
+ * values) are real values instead of unknowns.
+ */
+export function runStackForEngine(stack = "dev"): Promise<ProgramRun> {
+    return runStack(stack, (type, name, inputs) => {
+        const create = inputs.create;
+        if (
+            type !== "command:local:Command" ||
+            !name.endsWith("-generate") ||
+            typeof create !== "string" ||
+            !create.startsWith("node -e ")
+        ) {
+            return undefined;
+        }
+        const stdout = execFileSync("sh", ["-c", create], { encoding: "utf8" });
+        return { ...inputs, stdout, stderr: "" };
+    });
 }

@@ -7,6 +7,7 @@ import {
     buildTar,
     containerCreateBody,
     durationNs,
+    moveAddressesInText,
     roleOf,
     uploadArchives,
 } from "../support/realizer";
@@ -133,5 +134,18 @@ describe("test realizer translation", () => {
         );
         assert.deepEqual(archives[0].dir, "/");
         assert.equal(archives[0].entries[1].name, "etc/app.conf");
+    });
+
+    it("moves addresses and CIDRs of a moved subnet in rendered text, and nothing else", () => {
+        const subnets = new Map([
+            ["172.30.1.0/24", "10.234.3.0/24"],
+            ["172.30.0.0/24", "172.30.0.0/24"],
+        ]);
+        const hba = "hostssl all app 172.30.1.0/24 scram-sha-256\nhost 172.30.0.10 10.0.0.1";
+        assert.equal(
+            moveAddressesInText(hba, subnets),
+            "hostssl all app 10.234.3.0/24 scram-sha-256\nhost 172.30.0.10 10.0.0.1",
+        );
+        assert.equal(moveAddressesInText("172.30.1.10", subnets), "10.234.3.10");
     });
 });
