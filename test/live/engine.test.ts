@@ -9,7 +9,13 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import { ProgramRun } from "../../scripts/lib/mockRuntime";
-import { ROOT, runStack } from "../support/program";
+import {
+    PsqlTarget,
+    applyPostgresObjects,
+    psql,
+    recordedProvider,
+} from "../support/postgresObjects";
+import { ROOT, plainInputs } from "../support/program";
 import {
     RealizedContainer,
     RealizedStack,
@@ -17,6 +23,7 @@ import {
     inspectContainer,
     realize,
     removeEverything,
+    runStackForEngine,
     waitHealthy,
 } from "../support/realizer";
 import { freePort, requireRoot, requireTool, run, tempDir } from "../support/live";
@@ -90,6 +97,7 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
     let stack: RealizedStack;
     let material: TlsMaterial;
     let work: { dir: string; remove: () => void };
+    let database: PsqlTarget | undefined;
 
     const byRole = (role: string): RealizedContainer[] =>
         stack.containers.filter((c) => c.role === role);
@@ -97,7 +105,7 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
     before(async (t) => {
         // The hooks take the suite's context; skip every case when the engine is out of reach.
         const ctx = t as unknown as Parameters<typeof requireRoot>[0];
-        const tools = ["docker", "curl", "iptables"];
+        const tools = ["docker", "curl", "iptables", "psql"];
         if (!requireRoot(ctx) || !tools.every((tool) => requireTool(ctx, tool))) {
             skipped = true;
             return;
@@ -115,7 +123,7 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
         ]);
         assert.equal(standin.status, 0, `stand-in image: ${standin.stderr}`);
 
-        program = await runStack("dev");
+        program = await runStackForEngine("dev");
         material = realizeTlsMaterial(program, work.dir);
         stack = await realize(program, {
             prefix: PREFIX,
@@ -129,7 +137,44 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
         for (const c of stack.containers) {
             await waitHealthy(c.engineName, 90000);
         }
+        // What the postgresql provider would create, and the table a migration would make.
+        if (byRole("database").length > 0) {
+            database = await databaseTarget();
+            applyPostgresObjects(program, database);
+            const schema = program.resources.find((r) => r.type.endsWith("schema:Schema"));
+            const { name, owner, database: db } = plainInputs(schema!);
+            psql(
+                database,
+                db,
+                `SET ROLE "${owner}"; CREATE TABLE "${name}".standin_probe ` +
+                    "(id int PRIMARY KEY, note text NOT NULL);",
+            );
+        }
     });
+
+    /** How psql reaches the realized PostgreSQL as the provider's user, from the host. */
+    async function databaseTarget(): Promise<PsqlTarget> {
+        const provider = recordedProvider(program);
+        assert.ok(provider, "a database container without a postgresql provider");
+        const db = byRole("database")[0];
+        const live = await inspectContainer(db.engineName);
+        const backend = live.NetworkSettings.Networks[stack.networks.get("net-backend")!];
+        const app = byRole("app")[0];
+        const caPath = app.inputs.envs
+            .find((e: string) => e.startsWith("DATABASE_SSLROOTCERT="))
+            .split("=")[1];
+        const ca = app.inputs.uploads.find((u: any) => u.file === caPath);
+        const caFile = path.join(work.dir, "database-ca.pem");
+        fs.writeFileSync(caFile, substitutePlaceholders(ca.content, material));
+        return {
+            host: provider.host,
+            hostaddr: backend.IPAddress,
+            port: provider.port,
+            user: provider.username,
+            password: provider.password,
+            caFile,
+        };
+    }
 
     after(async () => {
         if (skipped) {
@@ -393,6 +438,45 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
             // The control: the app, on both networks, does reach it.
             assert.equal(canConnect(byRole("app")[0].engineName, backend.IPAddress, 5432), true);
         }
+    });
+
+    it("writes every rendered file with its recorded owner and mode (FC-14)", (t) => {
+        if (skipped) return t.skip("no engine");
+        for (const c of stack.containers) {
+            for (const u of c.inputs.uploads ?? []) {
+                // Read as root: the service itself may not even see a key it does not own.
+                const stat = run("docker", [
+                    "exec",
+                    "-u",
+                    "0",
+                    c.engineName,
+                    "stat",
+                    "-c",
+                    "%u:%g %a",
+                    u.file,
+                ]);
+                const mode = String(parseInt(u.permissions, 8).toString(8));
+                assert.equal(
+                    stat.stdout.trim(),
+                    `${u.owner}:${u.group} ${mode}`,
+                    `${c.name} ${u.file}`,
+                );
+            }
+        }
+    });
+
+    it("has PostgreSQL refuse plaintext and serve TLS to the app (FC-12, FC-14)", (t) => {
+        if (skipped) return t.skip("no engine");
+        if (database === undefined) {
+            return t.skip("no database container in the dev stack yet (data tier not merged)");
+        }
+        assert.equal(psql(database, "postgres", "SHOW ssl;").trim(), "on");
+        assert.throws(
+            () => psql({ ...database!, caFile: "" }, "postgres", "SELECT 1;", "disable"),
+            /no encryption/,
+        );
+        const hba = psql(database, "postgres", "SHOW hba_file;").trim();
+        assert.match(hba, /^\/etc\/postgresql\/hardened\//);
     });
 
     it("records that the provider's way of copying files fails on a read-only root", (t) => {
