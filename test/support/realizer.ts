@@ -21,6 +21,9 @@
 // - TLS material: the mocks render placeholder PEM text; every placeholder in uploads and
 //   environment values is swapped for a real key or certificate made from the tls resource's
 //   recorded inputs (test/support/tlsMaterial.ts).
+// - Passwords: the stack's password generators are local commands, unknown under mocks;
+//   runStackForEngine runs them for real, so that derived values (SCRAM verifiers, secret env
+//   values) are real. The postgresql resources are applied by test/support/postgresObjects.ts.
 // - Uploads: the provider copies each file with the archive API to "/", which the engine refuses
 //   for a read-only root ("container rootfs is marked read-only"). The realizer copies each file
 //   into the mounted volume that holds it (the archive API accepts that on a read-only root) with
