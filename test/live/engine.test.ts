@@ -227,6 +227,30 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
         }
     });
 
+    it("holds each container to its memory and CPU ceilings in the kernel (CTR-10, CTR-12)", (t) => {
+        if (skipped) return t.skip("no engine");
+        // cgroup v2 files first, then v1; the container sees its own cgroup at the root.
+        const read = (name: string, v2: string, v1: string) => {
+            const r = exec(name, ["sh", "-c", `cat ${v2} 2>/dev/null || cat ${v1}`]);
+            assert.equal(r.status, 0, r.stderr);
+            return r.stdout.trim().split(/\s+/);
+        };
+        for (const c of stack.containers) {
+            const memory = read(
+                c.engineName,
+                "/sys/fs/cgroup/memory.max",
+                "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+            );
+            assert.deepEqual(memory, [String(c.inputs.memory * 1024 * 1024)], c.name);
+            const [quota, period] = read(
+                c.engineName,
+                "/sys/fs/cgroup/cpu.max",
+                "/sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us",
+            ).map(Number);
+            assert.equal(quota / period, Number(c.inputs.cpus), `${c.name}: CPU ceiling`);
+        }
+    });
+
     it("runs every process as the configured non-root uid", (t) => {
         if (skipped) return t.skip("no engine");
         for (const c of stack.containers) {
