@@ -101,6 +101,9 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
 
     const byRole = (role: string): RealizedContainer[] =>
         stack.containers.filter((c) => c.role === role);
+    /** A service's files: the uploads of the file seed that wrote them into its volume. */
+    const filesOf = (c: RealizedContainer): any[] =>
+        stack.fileSeeds.find((s) => s.name === `${c.name}-files`)?.inputs.uploads ?? [];
 
     before(async (t) => {
         // The hooks take the suite's context; skip every case when the engine is out of reach.
@@ -163,7 +166,7 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
         const caPath = app.inputs.envs
             .find((e: string) => e.startsWith("DATABASE_SSLROOTCERT="))
             .split("=")[1];
-        const ca = app.inputs.uploads.find((u: any) => u.file === caPath);
+        const ca = filesOf(app).find((u: any) => u.file === caPath);
         const caFile = path.join(work.dir, "database-ca.pem");
         fs.writeFileSync(caFile, substitutePlaceholders(ca.content, material));
         return {
@@ -193,6 +196,7 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
             .map((r) => r.name);
         const handled = [
             ...stack.containers.map((c) => c.name),
+            ...stack.fileSeeds.map((c) => c.name),
             ...stack.notRealized.map((c) => c.name),
         ];
         assert.deepEqual(handled.sort(), [...recordedNames].sort());
@@ -320,7 +324,7 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
                 const write = exec(c.engineName, ["touch", `${m.target}/probe`]);
                 const writable =
                     m.readOnly !== true &&
-                    !(c.inputs.uploads ?? []).some((u: any) => u.file.startsWith(`${m.target}/`));
+                    !filesOf(c).some((u: any) => u.file.startsWith(`${m.target}/`));
                 assert.equal(
                     write.status === 0,
                     writable,
@@ -348,7 +352,7 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
     it("serves the app through nginx over TLS on 127.0.0.1 with the stack's certificate", (t) => {
         if (skipped) return t.skip("no engine");
         const edge = byRole("edge")[0];
-        const chain = edge.inputs.uploads.find((u: any) => u.file.endsWith("/tls/fullchain.pem"));
+        const chain = filesOf(edge).find((u: any) => u.file.endsWith("/tls/fullchain.pem"));
         const caFile = path.join(work.dir, "served-chain.pem");
         fs.writeFileSync(caFile, substitutePlaceholders(chain.content, material));
         const https = edge.inputs.ports.find((p: any) => p.internal === 8443);
@@ -474,7 +478,7 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
     it("writes every rendered file with its recorded owner and mode (FC-14)", (t) => {
         if (skipped) return t.skip("no engine");
         for (const c of stack.containers) {
-            for (const u of c.inputs.uploads ?? []) {
+            for (const u of filesOf(c)) {
                 // Read as root: the service itself may not even see a key it does not own.
                 const stat = run("docker", [
                     "exec",
@@ -510,11 +514,21 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
         assert.match(hba, /^\/etc\/postgresql\/hardened\//);
     });
 
-    it("records that the provider's way of copying files fails on a read-only root", (t) => {
+    it("copies files the provider's way into never-started file seeds", async (t) => {
         if (skipped) return t.skip("no engine");
-        for (const c of stack.containers.filter((x) => x.providerUploadResult)) {
-            t.diagnostic(`${c.name}: copy to "/" as the provider does: ${c.providerUploadResult}`);
-            assert.match(c.providerUploadResult!, /^500 container rootfs is marked read-only/);
+        // The provider copies uploads to "/", which a read-only root refuses; every file now
+        // travels in a file seed, which accepts it and is never started.
+        assert.ok(stack.fileSeeds.length > 0, "the services' files come from file seeds");
+        for (const c of stack.containers) {
+            assert.equal(c.inputs.uploads, undefined, `${c.name} uploads nothing itself`);
+        }
+        for (const seed of stack.fileSeeds) {
+            t.diagnostic(
+                `${seed.name}: copy to "/" as the provider does: ${seed.providerUploadResult}`,
+            );
+            assert.match(seed.providerUploadResult ?? "", /^200/);
+            const state = (await inspectContainer(seed.engineName)).State;
+            assert.equal(state.Status, "created", `${seed.name} is never started`);
         }
     });
 });

@@ -24,10 +24,10 @@
 // - Passwords: the stack's password generators are local commands, unknown under mocks;
 //   runStackForEngine runs them for real, so that derived values (SCRAM verifiers, secret env
 //   values) are real. The postgresql resources are applied by test/support/postgresObjects.ts.
-// - Uploads: the provider copies each file with the archive API to "/", which the engine refuses
-//   for a read-only root ("container rootfs is marked read-only"). The realizer copies each file
-//   into the mounted volume that holds it (the archive API accepts that on a read-only root) with
-//   the recorded owner, group and mode, and records the provider-form refusal as a finding.
+// - Uploads: none. Like the provider, the realizer copies a container's uploads as one archive
+//   to "/" with the recorded owner, group and mode. Only file seeds have uploads (their writable
+//   root accepts the copy, and their volume mount catches it); a seed is created and, as
+//   recorded (`start: false`), never started.
 import { execFileSync } from "node:child_process";
 import * as http from "node:http";
 
@@ -138,7 +138,10 @@ export interface RealizedStack {
     volumes: Map<string, string>;
     /** Recorded subnet to the subnet used here (the same unless it overlapped). */
     subnets: Map<string, string>;
+    /** The containers that run. */
     containers: RealizedContainer[];
+    /** The file seeds: created so that the files land in their volumes, never started. */
+    fileSeeds: RealizedContainer[];
     /** Containers that could not be created here, with the reason. */
     notRealized: { name: string; role: string; reason: string }[];
 }
@@ -371,6 +374,7 @@ export async function realize(run: ProgramRun, options: RealizeOptions): Promise
         volumes: new Map(),
         subnets: new Map(),
         containers: [],
+        fileSeeds: [],
         notRealized: [],
     };
     const existing = await expectEngine("list networks", [200], "GET", "/networks");
@@ -424,7 +428,8 @@ export async function realize(run: ProgramRun, options: RealizeOptions): Promise
             stack.notRealized.push({ name: inputs.name, role, reason });
             continue;
         }
-        stack.containers.push(await createContainer(inputs, role, image, stack, options));
+        const created = await createContainer(inputs, role, image, stack, options);
+        (inputs.start === false ? stack.fileSeeds : stack.containers).push(created);
     }
     return stack;
 }
@@ -483,29 +488,30 @@ async function createContainer(
         });
     }
 
-    // The provider's form first, to record what the engine says to it; then the working form.
+    // As the provider does: one archive of the files' full paths, extracted at "/".
     let providerUploadResult: string | undefined;
     const archives = uploadArchives(inputs, realText);
-    if (archives.length > 0 && inputs.readOnly) {
-        const probe = await engine(
+    if (archives.length > 0) {
+        const entries = archives.flatMap((a) =>
+            a.entries.map((e) => ({
+                ...e,
+                name: `${a.dir.slice(1)}${a.dir === "/" ? "" : "/"}${e.name}`,
+            })),
+        );
+        const reply = await engine(
             "PUT",
             `/containers/${id}/archive?path=${encodeURIComponent("/")}`,
-            buildTar([{ name: ".hs-probe", mode: 0o444, uid: 0, gid: 0 }]),
+            buildTar(entries),
             "application/x-tar",
         );
-        providerUploadResult = `${probe.status} ${probe.body?.message ?? ""}`.trim();
+        providerUploadResult = `${reply.status} ${reply.body?.message ?? ""}`.trim();
+        if (reply.status !== 200) {
+            throw new Error(`copy files into ${engineName} at "/": ${providerUploadResult}`);
+        }
     }
-    for (const archive of archives) {
-        await expectEngine(
-            `copy files into ${engineName}:${archive.dir}`,
-            [200],
-            "PUT",
-            `/containers/${id}/archive?path=${encodeURIComponent(archive.dir)}`,
-            buildTar(archive.entries),
-            "application/x-tar",
-        );
+    if (inputs.start !== false) {
+        await expectEngine(`start ${engineName}`, [204, 304], "POST", `/containers/${id}/start`);
     }
-    await expectEngine(`start ${engineName}`, [204, 304], "POST", `/containers/${id}/start`);
     return { name: inputs.name, engineName, role, inputs, hostPorts, providerUploadResult };
 }
 
