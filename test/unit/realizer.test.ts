@@ -51,12 +51,18 @@ function readTar(tar: Buffer): (TarEntry & { type: string })[] {
 describe("test realizer translation", () => {
     let run: ProgramRun;
     let edge: Record<string, any>;
+    let edgeFiles: Record<string, any>;
 
     before(async () => {
         run = await runStack("dev");
-        edge = plainInputs(
-            run.resources.find((r) => r.type.endsWith("container:Container") && r.name === "edge")!,
-        );
+        const container = (name: string) =>
+            plainInputs(
+                run.resources.find(
+                    (r) => r.type.endsWith("container:Container") && r.name === name,
+                )!,
+            );
+        edge = container("edge");
+        edgeFiles = container("edge-files");
     });
 
     it("reads Go durations in nanoseconds and refuses anything else", () => {
@@ -99,7 +105,7 @@ describe("test realizer translation", () => {
                 Type: "volume",
                 Source: "hs-x-edge-config",
                 Target: "/etc/nginx/hardened",
-                ReadOnly: false,
+                ReadOnly: true,
             },
         ]);
         assert.deepEqual(host.PortBindings["8443/tcp"], [
@@ -108,8 +114,8 @@ describe("test realizer translation", () => {
         assert.deepEqual(host.Ulimits[0], { Name: "nproc", Soft: 64, Hard: 64 });
     });
 
-    it("copies uploads into the volume that holds them, keeping owner and mode", () => {
-        const archives = uploadArchives(edge, (text) => text);
+    it("copies a file seed's uploads into the volume that holds them, keeping owner and mode", () => {
+        const archives = uploadArchives(edgeFiles, (text) => text);
         assert.deepEqual(
             archives.map((a) => a.dir),
             ["/etc/nginx/hardened"],
