@@ -12,7 +12,7 @@ import { loadConfig } from "../../infra/config";
 import { stableScramVerifier } from "../../infra/render/passwords";
 import { postgresModel, renderPgHba, renderPostgresqlConf } from "../../infra/render/postgres";
 import { devConfig } from "../support/program";
-import { IN_CI, requireTool, run, tempDir, testCertificate } from "../support/live";
+import { IN_CI, requireTool, run, tempDir, testCertificate, skip } from "../support/live";
 
 // The PostgreSQL container exactly as the stack declares it (user, read-only root, no
 // capabilities, tmpfs, ulimits, start script, uploads with their owners and modes), run from
@@ -107,7 +107,7 @@ describe("the PostgreSQL container as declared (live, Docker)", () => {
                 execFileSync("bash", ["scripts/images/build-base.sh"], { stdio: "inherit" });
             } else {
                 skipped = true;
-                ctx.skip(`${IMAGE} is missing: run scripts/images/build-base.sh`);
+                skip(ctx, `${IMAGE} is missing: run scripts/images/build-base.sh`);
                 return;
             }
         }
