@@ -836,6 +836,22 @@ describe("policies over a compliant baseline", () => {
     });
 });
 
+describe("an external Vault", () => {
+    it("is not held to audit devices the stack cannot enable or see", async () => {
+        const policy = POLICIES.find((p) => p.name === "vault-audit-device-exists")!;
+        const stack = baselineStack().filter(
+            (r) =>
+                r.type !== "vault:index/audit:Audit" &&
+                !(r.type.endsWith("container:Container") && r.name.startsWith("vault")),
+        );
+        assert.ok(
+            stack.some((r) => r.type.startsWith("vault:")),
+            "Vault is still configured",
+        );
+        assert.deepEqual(await violations(policy, stack), []);
+    });
+});
+
 describe("each one-property mutation fails with its own message", () => {
     for (const policy of POLICIES) {
         for (const m of MUTATIONS[policy.name] ?? []) {
