@@ -17,7 +17,9 @@ packages=(
 )
 mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
 mirror=${mirror:-http://deb.debian.org/debian}
-want=$(printf '%s\n' "${packages[@]}" "$mirror" | sha256sum | cut -c1-16)
+# Bump when the image's contents change other than through the package list.
+recipe=2
+want=$(printf '%s\n' "${packages[@]}" "$mirror" "$recipe" | sha256sum | cut -c1-16)
 
 have=$(docker image inspect --format '{{index .Config.Labels "hardened-stack.base-hash"}}' "$tag" 2>/dev/null || true)
 if [ "$have" = "$want" ]; then
@@ -33,8 +35,10 @@ debootstrap --variant=minbase --include="$(IFS=,; echo "${packages[*]}")" \
     tail -n 20 "$work/debootstrap.log" >&2
     exit 1
 }
-# Nothing in the image may start services or keep package caches.
+# Nothing in the image may start services or keep package caches. ssl-cert's snakeoil key is
+# readable by gid 101 (ssl-cert here), which is nginx's gid in the stack: no key ships.
 rm -rf "$work/root/var/cache/apt/archives/"*.deb "$work/root/var/lib/apt/lists/"*
+rm -f "$work/root/etc/ssl/private/ssl-cert-snakeoil.key" "$work/root/etc/ssl/certs/ssl-cert-snakeoil.pem"
 tar -C "$work/root" --numeric-owner -c . | docker import \
     --change "LABEL hardened-stack.base-hash=$want" \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/postgresql/15/bin' \

@@ -302,6 +302,28 @@ describe("the dev stack on a real Docker engine", { concurrency: false }, () => 
         }
     });
 
+    it("lets no service read a private key it was not given", (t) => {
+        if (skipped) return t.skip("no engine");
+        for (const c of stack.containers) {
+            const own = filesOf(c)
+                .filter((u: any) => /key/.test(u.file))
+                .map((u: any) => u.file);
+            // Every PEM private key on the file system that the service's uid can read.
+            const found = exec(c.engineName, [
+                "sh",
+                "-c",
+                "grep -rlsE -- '-----BEGIN ([A-Z]+ )?PRIVATE KEY-----' /etc /opt /srv /var 2>/dev/null || true",
+            ])
+                .stdout.split("\n")
+                .filter(Boolean);
+            assert.deepEqual(
+                found.filter((f) => !own.includes(f)),
+                [],
+                `${c.name} can read private keys that are not its own`,
+            );
+        }
+    });
+
     it("refuses writes outside the declared tmpfs and volumes", (t) => {
         if (skipped) return t.skip("no engine");
         for (const c of stack.containers) {
