@@ -34,7 +34,6 @@ const EXPECTED = [
     "published-ports-are-covered-by-firewall | db",
     "resource-uses-explicit-provider | reporting",
     "tls-material-reaches-services | db",
-    "vault-audit-device-exists | insecure",
     "vault-kv-mount-is-version-2 | kv",
 ];
 
