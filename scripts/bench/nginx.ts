@@ -62,7 +62,7 @@ const BENCH_NAME = "localhost";
 const OUT_OF_REACH = { rate: "1000000r/s", burst: 100000, connections: 60000 };
 
 /** The lines that apply the per-client limits in the hardened config's server. */
-const LIMIT_LINES = /^\s*limit_(req|conn) (zone=)?per_client\S* .*;\n/gm;
+const LIMIT_LINES = /^[ \t]*limit_(req|conn) (zone=)?per_client\S* .*;\n/gm;
 
 /**
  * The hardened config with the per-client limits taken out of its server, for measuring what
