@@ -3,29 +3,19 @@
 import * as fs from "node:fs";
 
 import { StackConfig } from "../../infra/config";
-import { NginxOverrides, nginxModel, renderNginxConfig } from "../../infra/render/nginx";
-import { renderTemplate } from "../../infra/render/templates";
-import { KeyType, selfSignedCertificate } from "./lib/certificates";
 import { fullHandshakes } from "./lib/handshakes";
-import { parseSClient, parseWrk, WrkResult } from "./lib/parse";
-import {
-    Workspace,
-    freePorts,
-    giveToServiceUser,
-    treeCpuMs,
-    runChecked,
-    runTool,
-} from "./lib/processes";
+import { parseWrk } from "./lib/parse";
+import { Workspace, runChecked, treeCpuMs } from "./lib/processes";
 import {
     Check,
     Comparison,
     Log,
     Sample,
     SuiteResult,
-    VariantSpec,
     measureAlternately,
     ratioOf,
 } from "./lib/results";
+import { BENCH_HOST, BENCH_NAME, Edge, EdgeId, Edges, resumption, startEdges } from "./nginxEdges";
 
 /** How long and how often to measure. */
 export interface NginxBenchOptions {
@@ -41,120 +31,7 @@ export interface NginxBenchOptions {
     reconnects: number;
 }
 
-/**
- * The name the benchmark servers answer to. wrk sends the URL's host as SNI and Host header, so
- * the hardened config serves 127.0.0.1 instead of the dev domain: no name is ever looked up, and
- * the handshake is not refused by the catch-all server (ssl_reject_handshake).
- */
-export const BENCH_HOST = "127.0.0.1";
-
-/**
- * The SNI name of the Node handshake client, which refuses to send an address as SNI. Only
- * ever sent inside a connection to 127.0.0.1; it is never looked up.
- */
-const BENCH_NAME = "localhost";
-
-/**
- * Limits far beyond what one machine can send, so the limiter never refuses a request. The burst
- * matters too: nginx's clock advances once per event loop pass, so many requests share one
- * millisecond and only the burst lets them through.
- */
-const OUT_OF_REACH = { rate: "1000000r/s", burst: 100000, connections: 60000 };
-
-/** The lines that apply the per-client limits in the hardened config's server. */
-const LIMIT_LINES = /^[ \t]*limit_(req|conn) (zone=)?per_client\S* .*;\n/gm;
-
-/**
- * The hardened config with the per-client limits taken out of its server, for measuring what
- * the limits cost. Throws when they are not there, so a template change cannot silently turn
- * the comparison into one of two identical configs.
- */
-export function withoutClientLimits(conf: string): string {
-    const found = conf.match(LIMIT_LINES) ?? [];
-    if (found.length !== 2) {
-        throw new Error(
-            `expected the limit_req and limit_conn lines of the hardened server, found ` +
-                `${found.length}`,
-        );
-    }
-    return conf.replace(LIMIT_LINES, "");
-}
-
-interface Edge {
-    id: string;
-    port: number;
-    /** The nginx master's pid; its workers are its children. */
-    pid: number;
-    /** The CA file a client verifies the server with (the self-signed certificate). */
-    certFile: string;
-}
-
-/**
- * Starts one nginx with the config text, in its own folder, and waits for its port. Returns
- * the master's pid; the workers are its children.
- */
-async function startNginx(
-    ws: Workspace,
-    id: string,
-    port: number,
-    render: (runtimeDir: string) => string,
-): Promise<number> {
-    const dir = ws.folder(id, "run");
-    giveToServiceUser(dir);
-    const conf = ws.file(id, "nginx.conf");
-    fs.writeFileSync(conf, render(dir));
-    const server = ws.start(`nginx ${id}`, "nginx", [
-        "-e",
-        `${dir}/startup.log`,
-        "-c",
-        conf,
-        "-g",
-        "daemon off;",
-    ]);
-    await server.waitForPort(port);
-    return server.pid;
-}
-
-const HTTP_REQUEST = `GET / HTTP/1.1\r\nHost: ${BENCH_HOST}\r\nConnection: close\r\n\r\n`;
-
-/** One TLS 1.3 connection with openssl s_client: handshake, GET /, read until close. */
-async function tlsExchange(edge: Edge, sessionIn?: string, sessionOut?: string) {
-    const args = [
-        "s_client",
-        "-connect",
-        `${BENCH_HOST}:${edge.port}`,
-        "-servername",
-        BENCH_HOST,
-        "-tls1_3",
-        "-CAfile",
-        edge.certFile,
-        "-verify_ip",
-        BENCH_HOST,
-        "-verify_return_error",
-        "-ign_eof",
-        ...(sessionIn ? ["-sess_in", sessionIn] : []),
-        ...(sessionOut ? ["-sess_out", sessionOut] : []),
-    ];
-    const r = await runTool("openssl", args, { input: HTTP_REQUEST, timeoutMs: 10000 });
-    return parseSClient(r.stdout);
-}
-
-/**
- * Reconnects `count` times, each time offering the session of the connection before, as a
- * browser does (TLS 1.3 tickets are for one use), and counts how many the server resumed.
- */
-async function resumption(ws: Workspace, edge: Edge, count: number): Promise<number> {
-    const session = (i: number) => ws.file("sessions", edge.id, `${i}.pem`);
-    await tlsExchange(edge, undefined, session(0));
-    let resumed = 0;
-    for (let i = 1; i <= count; i++) {
-        const ex = await tlsExchange(edge, session(i - 1), session(i));
-        resumed += ex.reused ? 1 : 0;
-    }
-    return resumed;
-}
-
-function wrkArgs(edge: Edge, options: NginxBenchOptions, seconds: number, close: boolean) {
+function wrkArgs(url: string, options: NginxBenchOptions, seconds: number, close: boolean) {
     return [
         "-t1",
         `-c${options.connections}`,
@@ -162,32 +39,19 @@ function wrkArgs(edge: Edge, options: NginxBenchOptions, seconds: number, close:
         "--timeout",
         "5s",
         ...(close ? ["-H", "Connection: close"] : []),
-        `https://${BENCH_HOST}:${edge.port}/`,
+        url,
     ];
 }
 
-async function wrk(
-    edge: Edge,
-    options: NginxBenchOptions,
-    seconds: number,
-    close: boolean,
-): Promise<WrkResult> {
-    const out = await runChecked("wrk", wrkArgs(edge, options, seconds, close));
-    return parseWrk(out);
+async function wrk(edge: Edge, options: NginxBenchOptions, seconds: number, close: boolean) {
+    const url = `https://${BENCH_HOST}:${edge.port}/`;
+    return parseWrk(await runChecked("wrk", wrkArgs(url, options, seconds, close)));
 }
 
 /** The wrk command as the report shows it. */
 function wrkCommand(options: NginxBenchOptions, close: boolean): string {
-    const args = wrkArgs(
-        { id: "", port: 0, pid: 0, certFile: "" },
-        options,
-        options.seconds,
-        close,
-    );
-    return `wrk ${args.map((a) => (a.includes(" ") ? `"${a}"` : a)).join(" ")}`.replace(
-        ":0/",
-        ":$PORT/",
-    );
+    const args = wrkArgs(`https://${BENCH_HOST}:$PORT/`, options, options.seconds, close);
+    return `wrk ${args.map((a) => (a.includes(" ") ? `"${a}"` : a)).join(" ")}`;
 }
 
 /**
@@ -228,7 +92,161 @@ function handshakes(edge: Edge, options: NginxBenchOptions) {
     };
 }
 
-/** The nginx suite: throughput, handshakes, the limiter's cost, resumption, key types. */
+const LABELS: Record<Exclude<EdgeId, "hardened-devlimits">, string> = {
+    stock: "Debian stock nginx.conf + TLS server, default proxy settings",
+    "stock-keepalive": "the same, with the hardened config's upstream keep-alive",
+    hardened: "rendered hardened nginx.conf, limits out of reach",
+    "hardened-nolimits": "rendered hardened nginx.conf, limit_req/limit_conn removed",
+    "hardened-rsa": "rendered hardened nginx.conf, RSA 2048 certificate",
+};
+
+/** What every measurement of the suite needs. */
+interface Run {
+    edges: Edges;
+    config: StackConfig;
+    options: NginxBenchOptions;
+    log: Log;
+}
+
+/** Measures wrk rounds against the edges, alternately. */
+function wrkRounds(run: Run, ids: (keyof typeof LABELS)[], close: boolean) {
+    const variants = ids.map((id) => ({
+        id,
+        label: LABELS[id],
+        command: wrkCommand(run.options, close),
+        measure: throughput(run.edges[id], run.options, close),
+    }));
+    return measureAlternately(variants, run.options.rounds, run.log, run.options.warmUp);
+}
+
+async function keepAlive(run: Run): Promise<Comparison> {
+    run.log("nginx: requests/s with keep-alive");
+    const variants = await wrkRounds(run, ["stock", "stock-keepalive", "hardened"], false);
+    const ratios = [
+        ratioOf(variants, "hardened", "stock"),
+        ratioOf(variants, "hardened", "stock-keepalive"),
+    ];
+    return {
+        id: "nginx-keepalive",
+        title: "nginx: requests/s over TLS 1.3 with keep-alive",
+        unit: "requests/s",
+        variants,
+        ratios,
+        target: {
+            text: "hardened >= 0.95 x stock (median of paired rounds), against both stock variants",
+            met: ratios.every((r) => r.summary.median >= 0.95),
+        },
+        notes: [],
+    };
+}
+
+async function limitsCost(run: Run): Promise<Comparison> {
+    run.log("nginx: the per-client limits' own cost");
+    const variants = await wrkRounds(run, ["hardened", "hardened-nolimits"], false);
+    return {
+        id: "nginx-limits",
+        title: "nginx: cost of limit_req and limit_conn (keep-alive)",
+        unit: "requests/s",
+        variants,
+        ratios: [ratioOf(variants, "hardened", "hardened-nolimits")],
+        notes: [],
+    };
+}
+
+async function reconnects(run: Run): Promise<Comparison> {
+    run.log("nginx: reconnects/s with session resumption (wrk, Connection: close)");
+    const variants = await wrkRounds(run, ["stock", "hardened"], true);
+    return {
+        id: "nginx-reconnects",
+        title: "nginx: reconnects/s, one request per connection, sessions resumed (wrk)",
+        unit: "connections/s",
+        variants,
+        ratios: [ratioOf(variants, "hardened", "stock")],
+        notes: [
+            "wrk keeps the last session of each connection slot and offers it on reconnect, so " +
+                "these are resumed handshakes: stock resumes with stateless tickets, hardened " +
+                "from its shared session cache (tickets off).",
+        ],
+    };
+}
+
+async function fullHandshakeRate(run: Run): Promise<Comparison> {
+    run.log("nginx: new TLS handshakes/s (full handshakes, Node TLS client)");
+    const ids = ["stock", "hardened", "hardened-rsa"] as const;
+    const variants = await measureAlternately(
+        ids.map((id) => ({
+            id,
+            label: LABELS[id],
+            command: HANDSHAKE_COMMAND.replace("$N", String(run.options.connections)),
+            measure: handshakes(run.edges[id], run.options),
+        })),
+        run.options.rounds,
+        run.log,
+        run.options.warmUp,
+    );
+    const cpuOf = (id: string) => variants.find((v) => v.id === id)!.serverCpuUs!.median;
+    const [ecdsa, rsa] = [cpuOf("hardened"), cpuOf("hardened-rsa")];
+    const key = run.config.tls.keyAlgorithm;
+    return {
+        id: "nginx-handshakes",
+        title: "nginx: new TLS 1.3 handshakes/s, ECDSA P-256 and RSA 2048",
+        unit: "handshakes/s",
+        variants,
+        ratios: [
+            ratioOf(variants, "hardened", "stock"),
+            ratioOf(variants, "hardened", "hardened-rsa"),
+        ],
+        target: {
+            text: `the default key type (${key}) costs the server less CPU per full handshake`,
+            met: key === "ECDSA-P256" ? ecdsa < rsa : rsa < ecdsa,
+        },
+        notes: [
+            "The client shares the cores and checks each handshake's signature (cheap for RSA, " +
+                "dearer for ECDSA), so handshakes/s is partly the client's figure; the server's " +
+                "CPU per handshake is what the key type changes for the server.",
+        ],
+    };
+}
+
+async function resumptionCheck(ws: Workspace, run: Run, id: EdgeId): Promise<Check> {
+    const count = run.options.reconnects;
+    const resumed = await resumption(ws, run.edges[id], count);
+    run.log(`nginx: ${id} resumed ${resumed} of ${count} reconnects`);
+    return {
+        id: `resumption-${id}`,
+        title: `nginx: TLS 1.3 session resumption, ${id}`,
+        value: `${resumed}/${count} (${((resumed / count) * 100).toFixed(0)}%)`,
+        target: { text: ">= 90% of reconnects resumed", met: resumed / count >= 0.9 },
+        command: RESUMPTION_COMMAND,
+    };
+}
+
+/** The dev stack's own limits, in the way of a flood from one client: the 429s must come. */
+async function floodCheck(run: Run): Promise<Check> {
+    const { requestsPerSecond, burst } = run.config.proxy.rateLimit;
+    const flood = await wrk(
+        run.edges["hardened-devlimits"],
+        run.options,
+        run.options.seconds,
+        false,
+    );
+    const refused = flood.non2xx / flood.requests;
+    return {
+        id: "limits-enforced",
+        title: `nginx: the dev stack's limits (${requestsPerSecond} r/s, burst ${burst}), flooded`,
+        value:
+            `${(refused * 100).toFixed(1)}% of ${flood.requests} requests answered 429 ` +
+            `(${formatRate(flood.requestsPerSecond)} answers/s)`,
+        target: { text: "> 90% of a flood from one client refused", met: refused > 0.9 },
+        command: wrkCommand(run.options, false),
+    };
+}
+
+function formatRate(n: number): string {
+    return Math.round(n).toLocaleString("en-US");
+}
+
+/** The nginx suite: throughput, the limits' cost, reconnects, handshakes, resumption. */
 export async function benchNginx(
     config: StackConfig,
     options: NginxBenchOptions,
@@ -236,261 +254,22 @@ export async function benchNginx(
 ): Promise<SuiteResult> {
     const ws = new Workspace("nginx");
     try {
-        const edges = await startEdges(ws, config, log);
-        return await measure(ws, edges, config, options, log);
+        const run: Run = { edges: await startEdges(ws, config, log), config, options, log };
+        const comparisons = [
+            await keepAlive(run),
+            await limitsCost(run),
+            await reconnects(run),
+            await fullHandshakeRate(run),
+        ];
+        const checks = [
+            await resumptionCheck(ws, run, "hardened"),
+            await resumptionCheck(ws, run, "stock"),
+            await floodCheck(run),
+        ];
+        return { name: "nginx", comparisons, checks, notes: [] };
     } finally {
         await ws.close();
     }
-}
-
-/** The edges, by id; each is one nginx on 127.0.0.1 in front of the shared upstream. */
-type Edges = Record<EdgeId, Edge>;
-type EdgeId =
-    | "stock"
-    | "stock-keepalive"
-    | "hardened"
-    | "hardened-nolimits"
-    | "hardened-rsa"
-    | "hardened-devlimits";
-
-/** The hardened variants: the rendered config, with one thing changed each. */
-const HARDENED: {
-    id: EdgeId;
-    key: KeyType;
-    limits: NginxOverrides["rateLimit"];
-    strip?: boolean;
-}[] = [
-    { id: "hardened", key: "ecdsa", limits: OUT_OF_REACH },
-    { id: "hardened-nolimits", key: "ecdsa", limits: OUT_OF_REACH, strip: true },
-    { id: "hardened-rsa", key: "rsa", limits: OUT_OF_REACH },
-    { id: "hardened-devlimits", key: "ecdsa", limits: {} },
-];
-
-async function startEdges(ws: Workspace, config: StackConfig, log: Log): Promise<Edges> {
-    const certs = {
-        ecdsa: await selfSignedCertificate(ws, "ecdsa"),
-        rsa: await selfSignedCertificate(ws, "rsa"),
-    };
-    const [upstreamPort, ...ports] = await freePorts(3 + 2 * HARDENED.length);
-    log(`nginx: starting the upstream and ${2 + HARDENED.length} edges on ${BENCH_HOST}`);
-    await startNginx(ws, "upstream", upstreamPort, (runtimeDir) =>
-        renderTemplate("bench/upstream-nginx.conf", { runtimeDir, port: upstreamPort, body: "ok" }),
-    );
-    const edges: Partial<Edges> = {};
-    for (const [i, id] of (["stock", "stock-keepalive"] as const).entries()) {
-        const port = ports[i];
-        const pid = await startNginx(ws, id, port, (runtimeDir) =>
-            renderTemplate("bench/stock-nginx.conf", {
-                runtimeDir,
-                httpsPort: port,
-                upstreamPort,
-                upstreamKeepalive: id === "stock-keepalive",
-                certFile: certs.ecdsa.cert,
-                keyFile: certs.ecdsa.key,
-            }),
-        );
-        edges[id] = { id, port, pid, certFile: certs.ecdsa.cert };
-    }
-    for (const [i, v] of HARDENED.entries()) {
-        const [https, http] = [ports[2 + 2 * i], ports[3 + 2 * i]];
-        const confDir = ws.folder(v.id, "conf");
-        const tlsDir = ws.folder(v.id, "conf", "tls");
-        fs.copyFileSync(certs[v.key].cert, `${tlsDir}/fullchain.pem`);
-        fs.copyFileSync(certs[v.key].key, `${tlsDir}/privkey.pem`);
-        giveToServiceUser(`${tlsDir}/privkey.pem`, 0o600);
-        const pid = await startNginx(ws, v.id, https, (runtimeDir) => {
-            const model = nginxModel(config, {
-                paths: {
-                    configDir: confDir,
-                    runtimeDir,
-                    errorLog: `${runtimeDir}/error.log`,
-                    accessLog: `${runtimeDir}/access.log`,
-                },
-                // The plain HTTP listener only redirects; nothing here uses it.
-                listen: { http, https, address: BENCH_HOST },
-                upstream: { host: BENCH_HOST, port: upstreamPort },
-                rateLimit: v.limits,
-            });
-            const conf = renderNginxConfig({
-                ...model,
-                serverNames: `${BENCH_HOST} ${BENCH_NAME}`,
-                canonicalHost: BENCH_HOST,
-            });
-            return v.strip ? withoutClientLimits(conf) : conf;
-        });
-        edges[v.id] = { id: v.id, port: https, pid, certFile: certs[v.key].cert };
-    }
-    // Every edge must answer 200 over TLS 1.3 before any figure means anything.
-    for (const edge of Object.values(edges)) {
-        const ex = await tlsExchange(edge);
-        if (ex.protocol !== "TLSv1.3" || ex.httpStatus !== 200) {
-            throw new Error(`${edge.id} answered ${ex.httpStatus} over ${ex.protocol}`);
-        }
-    }
-    return edges as Edges;
-}
-
-async function measure(
-    ws: Workspace,
-    edges: Edges,
-    config: StackConfig,
-    options: NginxBenchOptions,
-    log: Log,
-): Promise<SuiteResult> {
-    const spec = (id: EdgeId, label: string, close: boolean): VariantSpec => ({
-        id,
-        label,
-        command: wrkCommand(options, close),
-        measure: throughput(edges[id], options, close),
-    });
-    const labels = {
-        stock: "Debian stock nginx.conf + TLS server, default proxy settings",
-        "stock-keepalive": "the same, with the hardened config's upstream keep-alive",
-        hardened: "rendered hardened nginx.conf, limits out of reach",
-        "hardened-nolimits": "rendered hardened nginx.conf, limit_req/limit_conn removed",
-        "hardened-rsa": "rendered hardened nginx.conf, RSA 2048 certificate",
-    };
-    const comparisons: Comparison[] = [];
-
-    log("nginx: requests/s with keep-alive");
-    const keepAlive = await measureAlternately(
-        [
-            spec("stock", labels.stock, false),
-            spec("stock-keepalive", labels["stock-keepalive"], false),
-            spec("hardened", labels.hardened, false),
-        ],
-        options.rounds,
-        log,
-        options.warmUp,
-    );
-    const keepAliveRatios = [
-        ratioOf(keepAlive, "hardened", "stock"),
-        ratioOf(keepAlive, "hardened", "stock-keepalive"),
-    ];
-    comparisons.push({
-        id: "nginx-keepalive",
-        title: "nginx: requests/s over TLS 1.3 with keep-alive",
-        unit: "requests/s",
-        variants: keepAlive,
-        ratios: keepAliveRatios,
-        target: {
-            text: "hardened >= 0.95 x stock (median of paired rounds), against both stock variants",
-            met: keepAliveRatios.every((r) => r.summary.median >= 0.95),
-        },
-        notes: [],
-    });
-
-    log("nginx: the per-client limits' own cost");
-    const limits = await measureAlternately(
-        [
-            spec("hardened", labels.hardened, false),
-            spec("hardened-nolimits", labels["hardened-nolimits"], false),
-        ],
-        options.rounds,
-        log,
-        options.warmUp,
-    );
-    comparisons.push({
-        id: "nginx-limits",
-        title: "nginx: cost of limit_req and limit_conn (keep-alive)",
-        unit: "requests/s",
-        variants: limits,
-        ratios: [ratioOf(limits, "hardened", "hardened-nolimits")],
-        notes: [],
-    });
-
-    log("nginx: reconnects/s with session resumption (wrk, Connection: close)");
-    const reconnects = await measureAlternately(
-        [spec("stock", labels.stock, true), spec("hardened", labels.hardened, true)],
-        options.rounds,
-        log,
-        options.warmUp,
-    );
-    comparisons.push({
-        id: "nginx-reconnects",
-        title: "nginx: reconnects/s, one request per connection, sessions resumed (wrk)",
-        unit: "connections/s",
-        variants: reconnects,
-        ratios: [ratioOf(reconnects, "hardened", "stock")],
-        notes: [
-            "wrk keeps the last session of each connection slot and offers it on reconnect, so " +
-                "these are resumed handshakes: stock resumes with stateless tickets, hardened " +
-                "from its shared session cache (tickets off).",
-        ],
-    });
-
-    log("nginx: new TLS handshakes/s (full handshakes, Node TLS client)");
-    const full = (id: EdgeId, label: string): VariantSpec => ({
-        id,
-        label,
-        command: HANDSHAKE_COMMAND.replace("$N", String(options.connections)),
-        measure: handshakes(edges[id], options),
-    });
-    const handshakeRuns = await measureAlternately(
-        [
-            full("stock", labels.stock),
-            full("hardened", labels.hardened),
-            full("hardened-rsa", labels["hardened-rsa"]),
-        ],
-        options.rounds,
-        log,
-        options.warmUp,
-    );
-    const cpuOf = (id: string) => handshakeRuns.find((v) => v.id === id)!.serverCpuUs!.median;
-    const [ecdsaCpu, rsaCpu] = [cpuOf("hardened"), cpuOf("hardened-rsa")];
-    comparisons.push({
-        id: "nginx-handshakes",
-        title: "nginx: new TLS 1.3 handshakes/s, ECDSA P-256 and RSA 2048",
-        unit: "handshakes/s",
-        variants: handshakeRuns,
-        ratios: [
-            ratioOf(handshakeRuns, "hardened", "stock"),
-            ratioOf(handshakeRuns, "hardened", "hardened-rsa"),
-        ],
-        target: {
-            text:
-                `the default key type (${config.tls.keyAlgorithm}) costs the server less CPU per ` +
-                "full handshake than the other",
-            met: config.tls.keyAlgorithm === "ECDSA-P256" ? ecdsaCpu < rsaCpu : rsaCpu < ecdsaCpu,
-        },
-        notes: [
-            "The client shares the 2 cores and verifies each handshake's signature (cheap for " +
-                "RSA, dearer for ECDSA), so handshakes/s is partly the client's figure; the " +
-                "server's CPU per handshake is what the key type changes on the server.",
-        ],
-    });
-
-    const checks: Check[] = [];
-    for (const id of ["hardened", "stock"] as const) {
-        const resumed = await resumption(ws, edges[id], options.reconnects);
-        const share = resumed / options.reconnects;
-        log(`nginx: ${id} resumed ${resumed} of ${options.reconnects} reconnects`);
-        checks.push({
-            id: `resumption-${id}`,
-            title: `nginx: TLS 1.3 session resumption, ${id}`,
-            value: `${resumed}/${options.reconnects} (${(share * 100).toFixed(0)}%)`,
-            target: { text: ">= 90% of reconnects resumed", met: share >= 0.9 },
-            command: RESUMPTION_COMMAND,
-        });
-    }
-
-    const flood = await wrk(edges["hardened-devlimits"], options, options.seconds, false);
-    const refused = flood.non2xx / flood.requests;
-    checks.push({
-        id: "limits-enforced",
-        title:
-            `nginx: the dev stack's limits (${config.proxy.rateLimit.requestsPerSecond} r/s, burst ` +
-            `${config.proxy.rateLimit.burst}) under a flood from one client`,
-        value:
-            `${(refused * 100).toFixed(1)}% of ${flood.requests} requests answered 429; ` +
-            `${flood.requestsPerSecond.toFixed(0)} answers/s`,
-        target: {
-            text: "the flood is refused (> 90% 429), and refusing stays cheap",
-            met: refused > 0.9,
-        },
-        command: wrkCommand(options, false),
-    });
-    return { name: "nginx", comparisons, checks, notes: [] };
 }
 
 const HANDSHAKE_COMMAND =

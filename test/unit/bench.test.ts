@@ -32,7 +32,7 @@ import {
     roundOrder,
     summarize,
 } from "../../scripts/bench/lib/stats";
-import { withoutClientLimits } from "../../scripts/bench/nginx";
+import { withoutClientLimits } from "../../scripts/bench/nginxEdges";
 import { generateProgram, scalingChecks } from "../../scripts/bench/offline";
 import { ROOT, devConfig } from "../support/program";
 
