@@ -30,23 +30,33 @@ export const BENCH_NAME = "localhost";
  */
 const OUT_OF_REACH = { rate: "1000000r/s", burst: 100000, connections: 60000 };
 
-/** The lines that apply the per-client limits in the hardened config's server. */
-const LIMIT_LINES = /^[ \t]*limit_(req|conn) (zone=)?per_client\S* .*;\n/gm;
-
 /**
- * The hardened config with the per-client limits taken out of its server, for measuring what
- * the limits cost. Throws when they are not there, so a template change cannot silently turn
- * the comparison into one of two identical configs.
+ * Removes the lines a pattern matches from a rendered config, and throws when it finds none,
+ * so a template change cannot silently turn a comparison into one of two identical configs.
  */
-export function withoutClientLimits(conf: string): string {
-    const found = conf.match(LIMIT_LINES) ?? [];
-    if (found.length !== 2) {
-        throw new Error(
-            `expected the limit_req and limit_conn lines of the hardened server, found ` +
-                `${found.length}`,
-        );
+function withoutLines(conf: string, lines: RegExp, what: string): string {
+    const found = conf.match(lines) ?? [];
+    if (found.length === 0) {
+        throw new Error(`the rendered nginx.conf has no ${what} to take out`);
     }
-    return conf.replace(LIMIT_LINES, "");
+    return conf.replace(lines, "");
+}
+
+/** The hardened config without the per-client limits of its server (the zones stay). */
+export function withoutClientLimits(conf: string): string {
+    return withoutLines(conf, /^[ \t]*limit_(req|conn) (zone=)?per_client\S* .*;\n/gm, "limits");
+}
+
+/** The hardened config without its security headers, HSTS included. */
+export function withoutSecurityHeaders(conf: string): string {
+    return withoutLines(conf, /^[ \t]*add_header .*;\n/gm, "security headers");
+}
+
+/** The hardened config without its access log. */
+export function withoutAccessLog(conf: string): string {
+    const stripped = withoutLines(conf, /^[ \t]*access_log .*;\n/gm, "access log");
+    // Without a line nginx would log to its compiled-in default; off is what is measured.
+    return stripped.replace(/^http \{\n/m, "http {\n    access_log off;\n");
 }
 
 /** One nginx on 127.0.0.1 in front of the shared upstream. */
@@ -131,6 +141,8 @@ export type EdgeId =
     | "stock-keepalive"
     | "hardened"
     | "hardened-nolimits"
+    | "hardened-noheaders"
+    | "hardened-nolog"
     | "hardened-rsa"
     | "hardened-devlimits";
 
@@ -139,10 +151,17 @@ const HARDENED: {
     id: EdgeId;
     key: KeyType;
     limits: NginxOverrides["rateLimit"];
-    strip?: boolean;
+    change?: (conf: string) => string;
 }[] = [
     { id: "hardened", key: "ecdsa", limits: OUT_OF_REACH },
-    { id: "hardened-nolimits", key: "ecdsa", limits: OUT_OF_REACH, strip: true },
+    { id: "hardened-nolimits", key: "ecdsa", limits: OUT_OF_REACH, change: withoutClientLimits },
+    {
+        id: "hardened-noheaders",
+        key: "ecdsa",
+        limits: OUT_OF_REACH,
+        change: withoutSecurityHeaders,
+    },
+    { id: "hardened-nolog", key: "ecdsa", limits: OUT_OF_REACH, change: withoutAccessLog },
     { id: "hardened-rsa", key: "rsa", limits: OUT_OF_REACH },
     { id: "hardened-devlimits", key: "ecdsa", limits: {} },
 ];
@@ -201,7 +220,7 @@ export async function startEdges(ws: Workspace, config: StackConfig, log: Log): 
                 serverNames: `${BENCH_HOST} ${BENCH_NAME}`,
                 canonicalHost: BENCH_HOST,
             });
-            return v.strip ? withoutClientLimits(conf) : conf;
+            return v.change ? v.change(conf) : conf;
         });
         edges[v.id] = { id: v.id, port: https, pid, certFile: certs[v.key].cert };
     }

@@ -32,7 +32,11 @@ import {
     roundOrder,
     summarize,
 } from "../../scripts/bench/lib/stats";
-import { withoutClientLimits } from "../../scripts/bench/nginxEdges";
+import {
+    withoutAccessLog,
+    withoutClientLimits,
+    withoutSecurityHeaders,
+} from "../../scripts/bench/nginxEdges";
 import { generateProgram, scalingChecks } from "../../scripts/bench/offline";
 import { ROOT, devConfig } from "../support/program";
 
@@ -186,8 +190,24 @@ describe("what the benchmarks measure", () => {
         assert.equal(conf.split("\n").length - stripped.split("\n").length, 2);
     });
 
-    it("refuses a config whose limits it cannot find", () => {
-        assert.throws(() => withoutClientLimits("http {}\n"), /found 0/);
+    it("takes out every security header and nothing else", () => {
+        const conf = rendered();
+        const stripped = withoutSecurityHeaders(conf);
+        const headers = conf.match(/^\s*add_header /gm)!.length;
+        assert.ok(headers > 10, `${headers} add_header lines rendered`);
+        assert.doesNotMatch(stripped, /add_header/);
+        assert.equal(conf.split("\n").length - stripped.split("\n").length, headers);
+    });
+
+    it("turns the access log off instead of leaving nginx's default log", () => {
+        const stripped = withoutAccessLog(rendered());
+        assert.deepEqual(stripped.match(/^\s*access_log .*$/gm), ["    access_log off;"]);
+    });
+
+    it("refuses a config without the part it should take out", () => {
+        assert.throws(() => withoutClientLimits("http {}\n"), /no limits/);
+        assert.throws(() => withoutSecurityHeaders("http {}\n"), /no security headers/);
+        assert.throws(() => withoutAccessLog("http {}\n"), /no access log/);
     });
 
     it("generates a program the offline preview runs, with every container", () => {
@@ -314,7 +334,7 @@ describe("the benchmark report", () => {
         });
         assert.match(
             text,
-            /\| PostgreSQL: persistent \| TLS >= 0\.8 x socket \| 0\.750 \| \*\*missed\*\* \|/,
+            /\| PostgreSQL: persistent \| TLS >= 0\.8 x socket \| tls\/socket 0\.750 \| \*\*missed\*\* \|/,
         );
         assert.match(
             text,

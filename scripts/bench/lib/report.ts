@@ -114,10 +114,12 @@ function targetRows(run: BenchRun): string[] {
     const rows: string[] = [];
     for (const suite of run.suites) {
         for (const c of suite.comparisons.filter((x) => x.target)) {
-            const r = c.ratios[0].summary;
-            rows.push(
-                `| ${c.title} | ${c.target!.text} | ${r.median.toFixed(3)} | ${mark(c.target!.met)} |`,
-            );
+            const measured =
+                c.target!.measured ??
+                c.ratios
+                    .map((r) => `${r.candidate}/${r.baseline} ${r.summary.median.toFixed(3)}`)
+                    .join("; ");
+            rows.push(`| ${c.title} | ${c.target!.text} | ${measured} | ${mark(c.target!.met)} |`);
         }
         rows.push(
             ...suite.checks.map(

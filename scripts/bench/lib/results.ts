@@ -25,6 +25,8 @@ export interface TargetResult {
     /** The target in words, e.g. `hardened >= 0.95 x stock`. */
     text: string;
     met: boolean;
+    /** The figures the verdict rests on, where they are not the first ratio. */
+    measured?: string;
 }
 
 /** The candidate's figure over the baseline's, round by round. */
