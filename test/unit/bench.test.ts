@@ -23,7 +23,7 @@ import {
     renderResults,
     replaceResults,
 } from "../../scripts/bench/lib/report";
-import { Scaling } from "../../scripts/bench/lib/results";
+import { Scaling, VariantResult, ratioOf } from "../../scripts/bench/lib/results";
 import {
     linearFit,
     marginalCosts,
@@ -89,6 +89,27 @@ describe("benchmark statistics", () => {
         assert.equal(r.median, 0.95);
         assert.equal(r.relativeSpread, 0);
         assert.throws(() => pairedRatios([1, 2], [1]), /as many/);
+    });
+
+    it("compares two measured variants and their server CPU per operation", () => {
+        const variant = (id: string, samples: number[], cpu?: number[]): VariantResult => ({
+            id,
+            label: id,
+            command: id,
+            samples,
+            summary: summarize(samples),
+            serverCpuUs: cpu && summarize(cpu),
+        });
+        const r = ratioOf(
+            [variant("a", [90, 45], [22, 22]), variant("b", [100, 50], [20, 20])],
+            "a",
+            "b",
+        );
+        assert.equal(r.summary.median, 0.9);
+        assert.ok(Math.abs(r.serverCpu! - 1.1) < 1e-12);
+        const noCpu = ratioOf([variant("a", [1]), variant("b", [2])], "a", "b");
+        assert.equal(noCpu.serverCpu, undefined);
+        assert.throws(() => ratioOf([variant("a", [1])], "a", "c"), /no variant c/);
     });
 
     it("rotates the order of the variants each round", () => {

@@ -71,7 +71,10 @@ function comparisonSection(c: Comparison): string[] {
         ...c.ratios.map(
             (r) =>
                 `- ${r.candidate} / ${r.baseline}: **${r.summary.median.toFixed(3)}** ` +
-                `(rounds ${r.summary.min.toFixed(3)} – ${r.summary.max.toFixed(3)})`,
+                `(rounds ${r.summary.min.toFixed(3)} – ${r.summary.max.toFixed(3)})` +
+                (r.serverCpu === undefined
+                    ? ""
+                    : `; server CPU per operation ${r.serverCpu.toFixed(2)} x the baseline's`),
         ),
     ];
     if (c.target) {

@@ -34,6 +34,11 @@ export interface RatioResult {
     candidate: string;
     baseline: string;
     summary: Summary;
+    /**
+     * The candidate's median server CPU per operation over the baseline's, where both were
+     * measured: above 1, the candidate costs the server more per operation.
+     */
+    serverCpu?: number;
 }
 
 /** Two or more variants measured alternately in the same run. */
@@ -155,7 +160,16 @@ export function ratioOf(
         if (!v) {
             throw new Error(`no variant ${id}`);
         }
-        return v.samples;
+        return v;
     };
-    return { candidate, baseline, summary: pairedRatios(find(candidate), find(baseline)) };
+    const [c, b] = [find(candidate), find(baseline)];
+    return {
+        candidate,
+        baseline,
+        summary: pairedRatios(c.samples, b.samples),
+        serverCpu:
+            c.serverCpuUs && b.serverCpuUs
+                ? c.serverCpuUs.median / b.serverCpuUs.median
+                : undefined,
+    };
 }
