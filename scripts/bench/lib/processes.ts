@@ -259,11 +259,16 @@ export class Server {
  */
 export class Workspace {
     private static readonly open = new Set<Workspace>();
+    private static interrupted = false;
     /** The folder, readable by the service uid. */
     public readonly dir: string;
     private readonly servers: Server[] = [];
+    private closing?: Promise<void>;
 
     constructor(label: string) {
+        if (Workspace.interrupted) {
+            throw new Error("interrupted");
+        }
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${TEMP_PREFIX}${label}-`));
         fs.chmodSync(this.dir, 0o755);
         Workspace.open.add(this);
@@ -303,16 +308,26 @@ export class Workspace {
         return server;
     }
 
-    /** Stops every server, then removes the folder. Safe to call twice. */
-    async close(): Promise<void> {
-        await Promise.all(this.servers.map((s) => s.stop()));
-        this.servers.length = 0;
-        fs.rmSync(this.dir, { recursive: true, force: true });
-        Workspace.open.delete(this);
+    /**
+     * Stops every server, then removes the folder. Calls after the first share its work, so a
+     * suite's cleanup and an interrupt's cannot race each other.
+     */
+    close(): Promise<void> {
+        this.closing ??= (async () => {
+            await Promise.all(this.servers.map((s) => s.stop()));
+            fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
+            Workspace.open.delete(this);
+        })();
+        return this.closing;
     }
 
-    /** Closes every workspace still open: the cleanup for failures and interrupts. */
-    static async closeAll(): Promise<void> {
+    /**
+     * Closes every workspace still open: the cleanup for failures and interrupts. With
+     * `interrupted`, no workspace can be opened afterwards, so a suite that was about to start
+     * fails at once instead of starting servers while the process exits.
+     */
+    static async closeAll(interrupted = false): Promise<void> {
+        Workspace.interrupted ||= interrupted;
         await Promise.all([...Workspace.open].map((w) => w.close()));
     }
 }
