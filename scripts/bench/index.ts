@@ -142,7 +142,8 @@ function safely<T>(f: () => T): T | undefined {
     }
 }
 
-// Ctrl-C, a kill or a closed terminal: stop every server and remove every temporary folder before leaving.
+// Ctrl-C, a kill or a closed terminal: stop every server and remove every temporary folder
+// before leaving.
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
         log(`bench: ${signal}, stopping the servers`);
