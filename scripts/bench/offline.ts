@@ -72,6 +72,16 @@ async function timedRun(ws: Workspace, tool: Tool, call: Invocation): Promise<Ru
     return { wallMs, maxRssKb: usage.maxRssKb, resources: count ? Number(count[1]) : undefined };
 }
 
+/** Wall time of `npm run -s <script>` on the dev stack, exactly as a user types it. */
+async function timedNpmRun(script: string): Promise<number> {
+    const start = performance.now();
+    const r = await runTool("npm", ["run", "-s", script], { cwd: ROOT, timeoutMs: 120000 });
+    if (r.status !== 0) {
+        throw new Error(`npm run ${script} exited ${r.status}: ${r.stderr.trim()}`);
+    }
+    return performance.now() - start;
+}
+
 /** A script and its arguments. */
 interface Invocation {
     script: string;
@@ -89,6 +99,8 @@ interface Tool {
     stack: Invocation;
     /** A generated program. */
     program: (file: string) => Invocation;
+    /** The npm script a user types for the dev stack, timed as typed. */
+    npmScript?: string;
 }
 
 /**
@@ -107,6 +119,7 @@ function tools(tried: boolean): Tool[] {
     const preview: Tool = {
         name: "preview",
         label: "npm run preview (offline preview)",
+        npmScript: "preview",
         nodeFlags: [],
         stack: { script: path.join(scripts, "preview.ts"), args: ["--stack", "dev"] },
         program: (file) => ({
@@ -120,6 +133,7 @@ function tools(tried: boolean): Tool[] {
         found.push({
             name: "check",
             label: "npm run check (the preview and every policy)",
+            npmScript: "check",
             nodeFlags: [],
             stack: { script: checkScript, args: ["--stack", "dev"] },
             program: (file) => ({ script: checkScript, args: ["--program", file] }),
@@ -131,6 +145,7 @@ function tools(tried: boolean): Tool[] {
     }
     found.push({
         ...last,
+        npmScript: undefined,
         name: `${last.name}-no-traces`,
         label: `${last.label}, with node ${NO_TRACES} (tried)`,
         nodeFlags: [NO_TRACES],
@@ -158,7 +173,11 @@ async function measureTool(
     }
     const subjects: (number | "dev")[] = ["dev", ...programs.keys()];
     const runs = new Map<number | "dev", Run[]>(subjects.map((s) => [s, []]));
+    const typed: number[] = [];
     for (let round = 0; round < options.rounds; round++) {
+        if (tool.npmScript) {
+            typed.push(await timedNpmRun(tool.npmScript));
+        }
         for (const subject of roundOrder(subjects, round)) {
             const call = subject === "dev" ? tool.stack : tool.program(programs.get(subject)!);
             const run = await timedRun(ws, tool, call);
@@ -182,7 +201,12 @@ async function measureTool(
     return {
         tool: tool.name,
         label: tool.label,
-        commands: [commandLine(tool, tool.stack), commandLine(tool, tool.program("$PROGRAM"))],
+        commands: [
+            ...(tool.npmScript ? [`npm run -s ${tool.npmScript}`] : []),
+            commandLine(tool, tool.stack),
+            commandLine(tool, tool.program("$PROGRAM")),
+        ],
+        typedDevMs: typed.length > 0 ? summarize(typed) : undefined,
         points,
         fit: linearFit(sized),
         steps: marginalCosts(sized),
@@ -196,11 +220,12 @@ async function measureTool(
  */
 export function scalingChecks(s: Scaling): Check[] {
     const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-    const dev = s.points.find((p) => p.containers === undefined)!.wallMs.median;
+    // The dev stack's target is judged as typed (npm adds its own start-up) where measured.
+    const dev = (s.typedDevMs ?? s.points.find((p) => p.containers === undefined)!.wallMs).median;
     const checks: Check[] = [
         {
             id: `${s.tool}-dev`,
-            title: `${s.tool}: the dev stack`,
+            title: `${s.tool}: the dev stack${s.typedDevMs ? ` (npm run ${s.tool})` : ""}`,
             value: seconds(dev),
             target: { text: "< 3 s", met: dev < 3000 },
         },
@@ -248,6 +273,11 @@ export async function benchOffline(options: OfflineBenchOptions, log: Log): Prom
         for (const tool of tools(options.tried)) {
             log(`offline: ${tool.label}`);
             scaling.push(await measureTool(ws, tool, programs, options, log));
+        }
+        // Only the preview prints the resource count; the programs are the same for every tool.
+        const counts = new Map(scaling[0].points.map((p) => [p.label, p.resources]));
+        for (const point of scaling.flatMap((s) => s.points)) {
+            point.resources ??= counts.get(point.label);
         }
         return {
             name: "offline",

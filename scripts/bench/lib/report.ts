@@ -85,21 +85,31 @@ function comparisonSection(c: Comparison): string[] {
     return lines;
 }
 
+/** Milliseconds as seconds: the median and the range. */
+function seconds(ms: Summary): string[] {
+    const s = { ...ms, median: ms.median / 1000, min: ms.min / 1000, max: ms.max / 1000 };
+    return [`${formatNumber(s.median)} s`, range(s, " s")];
+}
+
 function scalingSection(s: Scaling): string[] {
+    const typed = s.typedDevMs ? seconds(s.typedDevMs) : undefined;
     return [
         `### Offline: ${s.label}`,
         "",
         "| program | resources | median wall time | range | peak memory (median) |",
         "|---|--:|--:|--:|--:|",
-        ...s.points.map(
-            (p) =>
-                `| ${p.label} | ${p.resources ?? "–"} | ${formatNumber(p.wallMs.median / 1000)} s | ` +
-                `${range(
-                    { ...p.wallMs, min: p.wallMs.min / 1000, max: p.wallMs.max / 1000 },
-                    " s",
-                )} | ${formatNumber(p.maxRssMb.median)} MB |`,
-        ),
+        ...s.points.map((p) => {
+            const [median, spread] = seconds(p.wallMs);
+            const memory = `${formatNumber(p.maxRssMb.median)} MB`;
+            return `| ${p.label} | ${p.resources ?? "–"} | ${median} | ${spread} | ${memory} |`;
+        }),
         "",
+        ...(typed
+            ? [
+                  `- the dev stack as typed (\`${s.commands[0]}\`, npm's start-up included): ` +
+                      `${typed[0]} median, ${typed[1]}`,
+              ]
+            : []),
         `- fit over the generated programs: ${s.fit.slope.toFixed(1)} ms per container + ` +
             `${formatNumber(s.fit.intercept / 1000)} s, R² ${s.fit.r2.toFixed(4)}`,
         ...s.steps.map(

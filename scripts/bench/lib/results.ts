@@ -81,6 +81,8 @@ export interface Scaling {
     label: string;
     /** The commands, with the generated program as a placeholder. */
     commands: string[];
+    /** Wall time of the dev stack through npm, as a user types it, where measured. */
+    typedDevMs?: Summary;
     points: ScalingPoint[];
     /** Wall time in ms against containers. */
     fit: LinearFit;
