@@ -38,9 +38,12 @@ export function runTool(
         child.stdout.on("data", (d) => (stdout += d));
         child.stderr.on("data", (d) => (stderr += d));
         const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120000);
-        child.on("error", (err) => {
+        child.on("error", (err: NodeJS.ErrnoException) => {
             clearTimeout(timer);
-            reject(new Error(`${cmd}: ${err.message}`));
+            const missing = err.code === "ENOENT";
+            reject(
+                new Error(missing ? `${cmd} is not installed (.ci/run installs it)` : err.message),
+            );
         });
         child.on("close", (code, signal) => {
             clearTimeout(timer);
