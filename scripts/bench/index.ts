@@ -67,7 +67,7 @@ async function runSuite(name: SuiteName, plan: Plan): Promise<SuiteResult> {
         case "nginx":
             return benchNginx(devStackConfig(), plan.nginx, log);
         case "postgres":
-            return benchPostgres(plan.postgres, log);
+            return benchPostgres(devStackConfig(), plan.postgres, log);
         case "offline":
             return benchOffline(plan.offline, log);
     }

@@ -1,10 +1,17 @@
 // PostgreSQL: pgbench select-only over TLS with SCRAM against the same server over its local
-// socket, with persistent connections and with a new connection per transaction (-C).
+// socket, with persistent connections and with a new connection per transaction (-C). The
+// server runs the data tier's rendered postgresql.conf and pg_hba.conf.
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { MOZILLA_INTERMEDIATE_CIPHERS } from "../../infra/render/nginx";
+import { StackConfig } from "../../infra/config";
+import {
+    postgresModel,
+    postgresPaths,
+    renderPgHba,
+    renderPostgresqlConf,
+} from "../../infra/render/postgres";
 import { renderTemplate } from "../../infra/render/templates";
 import { selfSignedCertificate } from "./lib/certificates";
 import { parsePgbench } from "./lib/parse";
@@ -13,8 +20,8 @@ import {
     asServiceUser,
     freePorts,
     giveToServiceUser,
-    treeCpuMs,
     runChecked,
+    treeCpuMs,
 } from "./lib/processes";
 import {
     Comparison,
@@ -35,9 +42,6 @@ export interface PostgresBenchOptions {
     /** pgbench clients (-c); two threads (-j 2) drive them. */
     clients: number;
 }
-
-/** The login role of the benchmark. */
-const ROLE = "bench";
 
 /** The folder of PostgreSQL's server programs: PATH first, else Debian's versioned folder. */
 export function postgresBinDir(): string {
@@ -63,8 +67,9 @@ const SIDES: Record<Side, string> = {
     tcp: "TCP 127.0.0.1 without TLS, SCRAM (only to tell TCP's share of the cost from TLS's)",
 };
 
-/** Where the server is: real values, or placeholders for the report. */
+/** Where the server is and who logs in: real values, or placeholders for the report. */
 interface Address {
+    user: string;
     port: string;
     socketDir: string;
     caFile: string;
@@ -72,7 +77,7 @@ interface Address {
 
 /** The libpq connection string of a side; the password comes from PGPASSFILE, never from here. */
 export function connectionString(side: Side, at: Address): string {
-    const common = `port=${at.port} user=${ROLE} dbname=postgres gssencmode=disable`;
+    const common = `port=${at.port} user=${at.user} dbname=postgres gssencmode=disable`;
     switch (side) {
         case "socket":
             return `host=${at.socketDir} ${common}`;
@@ -83,7 +88,10 @@ export function connectionString(side: Side, at: Address): string {
     }
 }
 
-const PLACEHOLDERS: Address = { port: "$PORT", socketDir: "$SOCKET_DIR", caFile: "$CA" };
+/** The report's stand-ins for the values of one run. */
+function placeholders(user: string): Address {
+    return { user, port: "$PORT", socketDir: "$SOCKET_DIR", caFile: "$CA" };
+}
 
 /** A running server and how to reach it. */
 interface Database {
@@ -93,57 +101,70 @@ interface Database {
     env: NodeJS.ProcessEnv;
 }
 
-async function startDatabase(ws: Workspace, log: Log): Promise<Database> {
+/**
+ * Starts PostgreSQL on the data tier's rendered files, as its container does: initdb with the
+ * admin role and SCRAM, then the server with `config_file` pointing at the rendered
+ * postgresql.conf. Two changes, both for the baselines: a socket folder on the command line
+ * (the rendered file has none) and the benchmark's lines in front of the rendered pg_hba.conf.
+ */
+async function startDatabase(ws: Workspace, config: StackConfig, log: Log): Promise<Database> {
+    const pg = config.data.postgres;
+    const user = pg.roles.admin;
     const bin = postgresBinDir();
     const [port] = await freePorts(1);
     const cert = await selfSignedCertificate(ws, "ecdsa");
-    const dataDir = ws.folder("data");
+    const paths = postgresPaths(ws.folder("conf"), ws.folder("data"));
     const socketDir = ws.folder("socket");
-    giveToServiceUser(dataDir, 0o700);
+    giveToServiceUser(paths.dataDir, 0o700);
     giveToServiceUser(socketDir, 0o700);
+    fs.mkdirSync(path.dirname(paths.certFile));
+    fs.copyFileSync(cert.cert, paths.certFile);
+    fs.copyFileSync(cert.key, paths.keyFile);
+    giveToServiceUser(paths.keyFile, 0o600);
 
-    // A fresh password per run, kept in files only the service uid and we can read.
+    // A fresh password per run, in files only the service uid and we can read.
     const password = randomBytes(24).toString("base64url");
     const pwFile = ws.file("initdb.pw");
     fs.writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
     giveToServiceUser(pwFile);
     const passFile = ws.file("pgpass");
-    fs.writeFileSync(passFile, `*:${port}:*:${ROLE}:${password}\n`, { mode: 0o600 });
+    fs.writeFileSync(passFile, `*:${port}:*:${user}:${password}\n`, { mode: 0o600 });
 
     log("postgres: initdb");
     const [initdb, initArgs] = asServiceUser(path.join(bin, "initdb"), [
-        "-D",
-        dataDir,
-        "-U",
-        ROLE,
+        `--pgdata=${paths.dataDir}`,
+        `--username=${user}`,
         `--pwfile=${pwFile}`,
         "--auth=scram-sha-256",
-        "-E",
-        "UTF8",
+        "--encoding=UTF8",
+        "--locale=C.UTF-8",
+        "--data-checksums",
         "--no-instructions",
     ]);
     await runChecked(initdb, initArgs, { cwd: ws.dir });
     fs.rmSync(pwFile);
 
-    const confDir = ws.folder("conf");
-    const hbaFile = path.join(confDir, "pg_hba.conf");
-    const confFile = path.join(confDir, "postgresql.conf");
-    fs.writeFileSync(hbaFile, renderTemplate("bench/pg_hba.conf", { user: ROLE }));
+    const model = postgresModel(pg, "127.0.0.1/32", {
+        paths,
+        listen: { address: "127.0.0.1", port },
+        clientCidr: "127.0.0.1/32",
+    });
+    fs.writeFileSync(paths.configFile, renderPostgresqlConf(model));
     fs.writeFileSync(
-        confFile,
-        renderTemplate("bench/postgresql.conf", {
-            hbaFile,
-            port,
-            socketDir,
-            certFile: cert.cert,
-            keyFile: cert.key,
-            ciphers: MOZILLA_INTERMEDIATE_CIPHERS.join(":"),
-        }),
+        paths.hbaFile,
+        renderTemplate("bench/pg_hba.conf", { user: user.padEnd(19) }) + renderPgHba(model),
     );
     const server = ws.start(
         "postgres",
         path.join(bin, "postgres"),
-        ["-D", dataDir, "-c", `config_file=${confFile}`],
+        [
+            "-D",
+            paths.dataDir,
+            "-c",
+            `config_file=${paths.configFile}`,
+            "-c",
+            `unix_socket_directories=${socketDir}`,
+        ],
         undefined,
         "SIGINT",
     );
@@ -151,7 +172,7 @@ async function startDatabase(ws: Workspace, log: Log): Promise<Database> {
 
     const db: Database = {
         pid: server.pid,
-        at: { port: String(port), socketDir, caFile: cert.cert },
+        at: { user, port: String(port), socketDir, caFile: cert.cert },
         env: { ...process.env, PGPASSFILE: passFile },
     };
     log("postgres: pgbench -i (scale 1)");
@@ -202,10 +223,14 @@ function pgbench(db: Database, side: Side, options: PostgresBenchOptions, reconn
 }
 
 /** The PostgreSQL suite. */
-export async function benchPostgres(options: PostgresBenchOptions, log: Log): Promise<SuiteResult> {
+export async function benchPostgres(
+    config: StackConfig,
+    options: PostgresBenchOptions,
+    log: Log,
+): Promise<SuiteResult> {
     const ws = new Workspace("postgres");
     try {
-        const db = await startDatabase(ws, log);
+        const db = await startDatabase(ws, config, log);
         const comparisons: Comparison[] = [];
         for (const reconnect of [false, true]) {
             log(
@@ -213,7 +238,7 @@ export async function benchPostgres(options: PostgresBenchOptions, log: Log): Pr
             );
             const variants: VariantSpec[] = (["socket", "tls", "tcp"] as const).map((side) => {
                 const args = pgbenchArgs(
-                    `"${connectionString(side, PLACEHOLDERS)}"`,
+                    `"${connectionString(side, placeholders(db.at.user))}"`,
                     options,
                     options.seconds,
                     reconnect,

@@ -38,6 +38,7 @@ import {
     withoutSecurityHeaders,
 } from "../../scripts/bench/nginxEdges";
 import { generateProgram, scalingChecks } from "../../scripts/bench/offline";
+import { connectionString } from "../../scripts/bench/postgres";
 import { ROOT, devConfig } from "../support/program";
 
 const WRK_OUTPUT = `Running 4s test @ https://127.0.0.1:40123/
@@ -229,6 +230,19 @@ describe("what the benchmarks measure", () => {
         assert.throws(() => withoutClientLimits("http {}\n"), /no limits/);
         assert.throws(() => withoutSecurityHeaders("http {}\n"), /no security headers/);
         assert.throws(() => withoutAccessLog("http {}\n"), /no access log/);
+    });
+
+    it("reaches PostgreSQL over TLS with full verification, and carries no password", () => {
+        const at = { user: "hs_admin", port: "5432", socketDir: "/tmp/s", caFile: "/tmp/ca.pem" };
+        assert.match(
+            connectionString("tls", at),
+            /^host=127\.0\.0\.1 .*sslmode=verify-full sslrootcert=\/tmp\/ca\.pem$/,
+        );
+        assert.match(connectionString("socket", at), /^host=\/tmp\/s port=5432 user=hs_admin /);
+        assert.match(connectionString("tcp", at), /sslmode=disable$/);
+        for (const side of ["tls", "socket", "tcp"] as const) {
+            assert.doesNotMatch(connectionString(side, at), /password/);
+        }
     });
 
     it("generates a program the offline preview runs, with every container", () => {
