@@ -2,6 +2,7 @@
 //                  [--out FILE] [--allow-unknown]
 // Runs a Pulumi program offline, applies every CrossGuard policy and reports. Exit 1 on a
 // mandatory violation, 0 otherwise, 2 on usage or configuration errors.
+import "./lib/noStackTraces";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";

@@ -1,5 +1,6 @@
 // npm run preview -- [--stack NAME] [--json]
 // Shows what `pulumi preview` would create for a stack, without the Pulumi CLI or a backend.
+import "./lib/noStackTraces";
 import { parseArgs } from "node:util";
 
 import { formatPreview, previewStack, PreviewUsageError } from "./lib/preview";
