@@ -1,6 +1,8 @@
 // node --import tsx scripts/bench/previewProgram.ts PROGRAM
 // The offline preview of any program file with the dev stack's settings, as `npm run preview`
 // does for the stack's own program: how the benchmarks preview their generated programs.
+// As in the preview CLI: no stack-trace capture, which the SDK would do for every promise.
+import "../lib/noStackTraces";
 import { ROOT } from "./lib/devStack";
 import { formatPreview, previewStack } from "../lib/preview";
 
