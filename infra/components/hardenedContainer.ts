@@ -17,8 +17,8 @@ export const FORBIDDEN_CAPABILITIES = [
     "SYS_TIME",
 ] as const;
 
-/** Host paths whose mount would hand the container control of the host. */
-const FORBIDDEN_HOST_PATHS = [
+/** The system directories no mount may shadow in a container or expose from the host (CIS 5.6). */
+export const SYSTEM_DIRECTORIES = [
     "/",
     "/boot",
     "/dev",
@@ -28,6 +28,11 @@ const FORBIDDEN_HOST_PATHS = [
     "/sys",
     "/usr",
     "/var/lib/docker",
+] as const;
+
+/** Paths whose mount would hand the container control of the host. */
+const FORBIDDEN_HOST_PATHS: readonly string[] = [
+    ...SYSTEM_DIRECTORIES,
     "/var/run/docker.sock",
     "/run/docker.sock",
     "/run/containerd",

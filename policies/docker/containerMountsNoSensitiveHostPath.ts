@@ -1,18 +1,9 @@
+import { SYSTEM_DIRECTORIES } from "../../infra/components/hardenedContainer";
 import { resourcePolicy } from "../lib/policy";
 import { CONTAINER } from "../lib/resources";
 
 /** Host directories whose mount gives a container control over the host (CIS 5.6). */
-export const SENSITIVE_HOST_PATHS = [
-    "/",
-    "/boot",
-    "/dev",
-    "/etc",
-    "/lib",
-    "/proc",
-    "/sys",
-    "/usr",
-    "/var/lib/docker",
-];
+export const SENSITIVE_HOST_PATHS: readonly string[] = SYSTEM_DIRECTORIES;
 
 /** Whether a host path is, or lies under, a sensitive directory. */
 export function isSensitiveHostPath(path: string): boolean {
