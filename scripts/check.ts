@@ -3,12 +3,13 @@
 // Runs a Pulumi program offline, applies every CrossGuard policy and reports. Exit 1 on a
 // mandatory violation, 0 otherwise, 2 on usage or configuration errors.
 import "./lib/noStackTraces";
+import { runCli } from "./lib/cli";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 
 import { POLICIES } from "../policies/policies";
-import { PreviewUsageError, previewStack } from "./lib/preview";
+import { previewStack } from "./lib/preview";
 import { FORMATS, Format, formatReport, summarize } from "./lib/policyReport";
 import { runPolicies } from "./lib/policyRun";
 
@@ -48,43 +49,25 @@ async function main(): Promise<number> {
         console.error(`check: --program ${program} does not exist`);
         return 2;
     }
-    try {
-        const preview = await previewStack(process.cwd(), args.values.stack!, program);
-        const result = await runPolicies(preview.run.resources, POLICIES, {
-            allowUnknown: args.values["allow-unknown"],
-            stackName: preview.settings.stack,
-        });
-        const report = formatReport(result, format, {
-            stack: preview.settings.stack,
-            program: path
-                .relative(process.cwd(), preview.settings.program)
-                .split(path.sep)
-                .join("/"),
-        });
-        if (args.values.out) {
-            fs.writeFileSync(args.values.out, report);
-            const s = summarize(result);
-            console.error(
-                `check: ${s.mandatory} mandatory violations; report written to ${args.values.out}`,
-            );
-        } else {
-            // Wait for the pipe: exiting right after a large write would cut the report short.
-            await new Promise<void>((resolve) => process.stdout.write(report, () => resolve()));
-        }
-        return summarize(result).passed ? 0 : 1;
-    } catch (err) {
-        if (err instanceof PreviewUsageError) {
-            console.error(err.message);
-            return 2;
-        }
-        throw err;
+    const preview = await previewStack(process.cwd(), args.values.stack!, program);
+    const result = await runPolicies(preview.run.resources, POLICIES, {
+        allowUnknown: args.values["allow-unknown"],
+        stackName: preview.settings.stack,
+    });
+    const report = formatReport(result, format, {
+        stack: preview.settings.stack,
+        program: path.relative(process.cwd(), preview.settings.program).split(path.sep).join("/"),
+    });
+    if (args.values.out) {
+        fs.writeFileSync(args.values.out, report);
+        const s = summarize(result);
+        console.error(
+            `check: ${s.mandatory} mandatory violations; report written to ${args.values.out}`,
+        );
+    } else {
+        await new Promise<void>((resolve) => process.stdout.write(report, () => resolve()));
     }
+    return summarize(result).passed ? 0 : 1;
 }
 
-main().then(
-    (code) => process.exit(code),
-    (err) => {
-        console.error(`check: unexpected failure: ${(err as Error).message}`);
-        process.exit(2);
-    },
-);
+runCli("check", main, 2);

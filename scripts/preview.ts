@@ -1,9 +1,10 @@
 // npm run preview -- [--stack NAME] [--json]
 // Shows what `pulumi preview` would create for a stack, without the Pulumi CLI or a backend.
 import "./lib/noStackTraces";
+import { runCli } from "./lib/cli";
 import { parseArgs } from "node:util";
 
-import { formatPreview, previewStack, PreviewUsageError } from "./lib/preview";
+import { formatPreview, previewStack } from "./lib/preview";
 
 async function main(): Promise<number> {
     let args;
@@ -25,24 +26,9 @@ async function main(): Promise<number> {
         console.log("usage: npm run preview -- [--stack NAME] [--json]");
         return 0;
     }
-    try {
-        const result = await previewStack(process.cwd(), args.values.stack!);
-        process.stdout.write(formatPreview(result, args.values.json ? "json" : "text"));
-        return 0;
-    } catch (err) {
-        if (err instanceof PreviewUsageError) {
-            console.error(err.message);
-            return 2;
-        }
-        throw err;
-    }
+    const result = await previewStack(process.cwd(), args.values.stack!);
+    process.stdout.write(formatPreview(result, args.values.json ? "json" : "text"));
+    return 0;
 }
 
-main().then(
-    // Exit once stdout has drained: a piped reader would otherwise get the first 64 KiB only.
-    (code) => process.stdout.write("", () => process.exit(code)),
-    (err) => {
-        console.error(`preview: unexpected failure: ${(err as Error).message}`);
-        process.exit(1);
-    },
-);
+runCli("preview", main, 1);
