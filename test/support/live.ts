@@ -5,6 +5,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { TestContext } from "node:test";
 
+// The live tests write configuration that servers running as other users read (nginx's
+// workers, PostgreSQL in its container); the caller's umask must not decide whether they can.
+process.umask(0o022);
+
 /** Whether the run is CI's, where every server the tests need must be installed. */
 export const IN_CI = process.env.CI === "true";
 
@@ -139,12 +143,47 @@ export function testCertificate(dir: string, names: string[]): { cert: string; k
     return { cert, key };
 }
 
-/** Runs a command and returns its exit status and output, never throwing on a non-zero exit. */
+/**
+ * Runs a command and returns its exit status and output, never throwing on a non-zero exit.
+ * A command that runs out of time (60 s unless told) or dies of a signal gets status -1 and a
+ * last stderr line that says so.
+ */
 export function run(
     cmd: string,
     args: string[],
     input?: string,
+    options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): { status: number; stdout: string; stderr: string } {
-    const r = spawnSync(cmd, args, { input, encoding: "utf8", timeout: 60000 });
-    return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+    const timeout = options.timeoutMs ?? 60000;
+    const r = spawnSync(cmd, args, { input, encoding: "utf8", timeout, env: options.env });
+    let stderr = r.stderr ?? "";
+    if (r.status === null) {
+        const why =
+            (r.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT"
+                ? `ran out of its ${timeout} ms`
+                : `died of ${r.signal ?? r.error?.message ?? "an unknown cause"}`;
+        stderr += `\n${cmd} ${why}`;
+    }
+    return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr };
+}
+
+/** The local base image every Docker test builds on (scripts/images/build-base.sh). */
+export const BASE_IMAGE = "hardened-stack/base:bookworm";
+
+/**
+ * The base image's id, built first when it is missing or out of date. The build runs
+ * debootstrap (about a minute, longer on a slow mirror), so it gets fifteen minutes.
+ */
+export function baseImageId(): string {
+    const script = path.join(__dirname, "..", "..", "scripts", "images", "build-base.sh");
+    const built = run("bash", [script, BASE_IMAGE], undefined, { timeoutMs: 15 * 60000 });
+    if (built.status !== 0) {
+        const tail = built.stderr.trim().split("\n").slice(-15).join("\n");
+        throw new Error(`scripts/images/build-base.sh failed (status ${built.status}):\n${tail}`);
+    }
+    const id = run("docker", ["image", "inspect", "--format", "{{.Id}}", BASE_IMAGE]);
+    if (id.status !== 0 || !id.stdout.trim()) {
+        throw new Error(`${BASE_IMAGE} is missing after its build: ${id.stderr.trim()}`);
+    }
+    return id.stdout.trim();
 }

@@ -28,7 +28,7 @@
 //   to "/" with the recorded owner, group and mode. Only file seeds have uploads (their writable
 //   root accepts the copy, and their volume mount catches it); a seed is created and, as
 //   recorded (`start: false`), never started.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as http from "node:http";
 
 import { addressInCidr, cidrsOverlap, parseCidr } from "../../infra/config/rules";
@@ -520,21 +520,45 @@ export function inspectContainer(name: string): Promise<any> {
     return expectEngine(`inspect ${name}`, [200], "GET", `/containers/${name}/json`);
 }
 
-/** Waits until the container's healthcheck reports healthy; throws with its log otherwise. */
+/** The last lines a container wrote to stdout and stderr, for a failure message. */
+export function logTail(name: string, lines = 20): string {
+    const logs = spawnSync("docker", ["logs", "--tail", String(lines), name], {
+        encoding: "utf8",
+        timeout: 30000,
+    });
+    return `${logs.stdout ?? ""}${logs.stderr ?? ""}`.trim();
+}
+
+/**
+ * Waits until the container's healthcheck reports healthy. Throws with the container's last
+ * log lines when the time is up, or at once when the container has stopped for good or keeps
+ * restarting: waiting longer cannot make it healthy.
+ */
 export async function waitHealthy(name: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = "";
+    const fail = (why: string): never => {
+        throw new Error(`${name} ${why} (last: ${last})\n${name}'s log:\n${logTail(name)}`);
+    };
     while (Date.now() < deadline) {
-        const state = (await inspectContainer(name)).State;
+        const live = await inspectContainer(name);
+        const state = live.State;
         last = `${state.Status}/${state.Health?.Status ?? "no healthcheck"}`;
         if (state.Health?.Status === "healthy") {
             return;
         }
         const log = state.Health?.Log?.slice(-1)[0]?.Output ?? "";
         last += ` exit code ${state.ExitCode}; last check: ${log.trim()}`;
+        const restarts = live.RestartCount ?? 0;
+        if (state.Status === "exited" || state.Status === "dead") {
+            fail("stopped before it turned healthy");
+        }
+        if (restarts >= 2) {
+            fail(`restarted ${restarts} times before it turned healthy`);
+        }
         await new Promise((r) => setTimeout(r, 500));
     }
-    throw new Error(`${name} did not turn healthy in ${timeoutMs} ms (last: ${last})`);
+    return fail(`did not turn healthy in ${timeoutMs} ms`);
 }
 
 /**
