@@ -1,6 +1,8 @@
 // Builds the rendered Python Dockerfile with the real dockerd from the local base image (a
 // `docker import`ed Debian root file system), runs it, and checks the hardening from outside:
-// the uid, no compiler, root-owned read-only files, no setuid bits, a healthy healthcheck.
+// the uid, no compiler, root-owned read-only files, no setuid bits, a healthy healthcheck. The
+// context has the modes of a checkout made under umask 077, so the app's readable files come from
+// the Dockerfile, not from the builder's umask.
 // The build has no network, and the container runs with none (the healthcheck is local).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -14,10 +16,9 @@ import { loadConfig } from "../../infra/config";
 import { dockerfileModel, renderDockerfile } from "../../infra/render/dockerfile";
 import { lintDockerfile } from "../../policies/lib/dockerfileLint";
 import { FIXTURES, buildOverrides } from "../support/image";
-import { ROOT, devConfig } from "../support/program";
-import { IN_CI, requireRoot, requireTool, run } from "../support/live";
+import { devConfig } from "../support/program";
+import { IN_CI, baseImageId, requireRoot, requireTool, run } from "../support/live";
 
-const BASE_TAG = "hardened-stack/base:bookworm";
 /** Names of everything this test makes, unique per run so parallel runs never collide. */
 const NAME = `hs-img-${randomBytes(4).toString("hex")}`;
 const APP_USER = "10001:10001";
@@ -34,6 +35,27 @@ function docker(args: string[]): { status: number; stdout: string; stderr: strin
     return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
+/**
+ * Copies a directory with the modes a checkout made under umask 077 has (0700 directories,
+ * 0600 files): the image must not depend on the builder's umask for its user to read the app.
+ */
+function privateCopy(from: string, to: string): string {
+    fs.cpSync(from, to, { recursive: true });
+    const walk = (dir: string): void => {
+        fs.chmodSync(dir, 0o700);
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+            const full = path.join(dir, entry.name);
+            if (entry.isDirectory()) {
+                walk(full);
+            } else {
+                fs.chmodSync(full, 0o600);
+            }
+        }
+    };
+    walk(to);
+    return to;
+}
+
 /** Runs a shell command in a throwaway container of the image, as the given user. */
 function inImage(image: string, user: string, script: string) {
     return docker([
@@ -45,6 +67,8 @@ function inImage(image: string, user: string, script: string) {
 describe("the rendered Python Dockerfile, built and run on dockerd", () => {
     let skipReason: string | undefined = "setup did not finish";
     let work = "";
+    /** The Python fixture, copied as a checkout made under umask 077 would have it. */
+    let context = "";
     const image = `${NAME}:test`;
     const buildStage = `${NAME}:build-stage`;
     const withGcc = `${NAME}:with-gcc`;
@@ -64,15 +88,9 @@ describe("the rendered Python Dockerfile, built and run on dockerd", () => {
             skipReason = "dockerd is not running (scripts/dockerd.sh start)";
             return;
         }
-        if (docker(["image", "inspect", BASE_TAG]).status !== 0) {
-            const built = spawnSync("bash", [path.join(ROOT, "scripts/images/build-base.sh")], {
-                encoding: "utf8",
-                timeout: 900000,
-            });
-            assert.equal(built.status, 0, `build-base.sh failed: ${built.stderr}`);
-        }
-        baseId = docker(["image", "inspect", "--format", "{{.Id}}", BASE_TAG]).stdout.trim();
+        baseId = baseImageId();
         work = fs.mkdtempSync(path.join(os.tmpdir(), `${NAME}-`));
+        context = privateCopy(FIXTURES.python, path.join(work, "context"));
     });
 
     after(() => {
@@ -102,16 +120,9 @@ describe("the rendered Python Dockerfile, built and run on dockerd", () => {
 
         // The build stage gets its own tag so that cleanup can remove it too.
         const common = ["build", "--network", "none", "--pull=false", "--force-rm", "--file", file];
-        const stage = docker([
-            ...common,
-            "--target",
-            "build",
-            "--tag",
-            buildStage,
-            FIXTURES.python,
-        ]);
+        const stage = docker([...common, "--target", "build", "--tag", buildStage, context]);
         assert.equal(stage.status, 0, `build stage failed:\n${stage.stdout}\n${stage.stderr}`);
-        const built = docker([...common, "--tag", image, FIXTURES.python]);
+        const built = docker([...common, "--tag", image, context]);
         assert.equal(built.status, 0, `build failed:\n${built.stdout}\n${built.stderr}`);
 
         const inspect = docker(["image", "inspect", "--format", "{{json .Config}}", image]);
@@ -235,7 +246,7 @@ describe("the rendered Python Dockerfile, built and run on dockerd", () => {
         fs.writeFileSync(file, renderDockerfile(dockerfileModel(config.appBuild!, config.app)));
         const built = docker([
             ...["build", "--network", "none", "--pull=false", "--force-rm", "--file", file],
-            FIXTURES.python,
+            context,
         ]);
         assert.notEqual(built.status, 0, "a runtime base with gcc was accepted");
         assert.match(built.stderr + built.stdout, /the runtime base has gcc/);
