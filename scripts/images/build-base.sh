@@ -29,6 +29,9 @@ fi
 
 work=$(mktemp -d /var/tmp/hardened-stack-rootfs.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# Stopped by a signal, still remove the root file system (once the running step returns).
+trap 'exit 130' INT
+trap 'exit 143' TERM
 echo "debootstrap bookworm into $work (about a minute)" >&2
 debootstrap --variant=minbase --include="$(IFS=,; echo "${packages[*]}")" \
     bookworm "$work/root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
