@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_PORT, PostgresConfig } from "../config/data";
 import {
     POSTGRES_CONTAINER_PATHS,
+    POSTGRES_VOLUME_PATH,
     PostgresPaths,
     postgresModel,
     renderPgHba,
@@ -30,14 +31,36 @@ export interface PostgresServerArgs {
     adminPassword: pulumi.Input<string>;
 }
 
+/** Prints the innermost mount point (field 5 of mountinfo) that holds the path `d`. */
+const INNERMOST_MOUNT_AWK =
+    '{ if ((d == $5 || index(d, $5 "/") == 1) && length($5) > length(m)) m = $5 } END { print m }';
+
 /**
  * The shell the container runs: initialise the data directory on first start (the superuser's
  * password arrives as a SCRAM verifier in a file only the postgres uid can read), then start
- * the server on the rendered configuration. Exported for tests.
+ * the server on the rendered configuration. Given the data volume's mount point, it first
+ * refuses to start when the data directory sits on another mount: an image VOLUME between the
+ * two would keep the data in an anonymous volume that the next replacement drops. Exported
+ * for tests.
  */
-export function postgresStartScript(adminRole: string, paths: PostgresPaths): string {
+export function postgresStartScript(
+    adminRole: string,
+    paths: PostgresPaths,
+    dataVolume?: string,
+): string {
+    const guard = dataVolume
+        ? [
+              `mount=$(awk -v d="${paths.dataDir}" '${INNERMOST_MOUNT_AWK}' /proc/self/mountinfo)`,
+              `if [ "$mount" != "${dataVolume}" ]; then`,
+              `  echo "${paths.dataDir} is on the mount $mount, not on the data volume at` +
+                  ` ${dataVolume}: refusing to start" >&2`,
+              "  exit 1",
+              "fi",
+          ]
+        : [];
     return [
         "set -eu",
+        ...guard,
         `if [ ! -s "${paths.dataDir}/PG_VERSION" ]; then`,
         `  initdb --pgdata="${paths.dataDir}" --username=${adminRole} \\`,
         `    --pwfile="${paths.adminPasswordFile}" --auth=scram-sha-256 \\`,
@@ -53,7 +76,7 @@ export interface PostgresContainerInput {
     image: pulumi.Input<string>;
     /** The network to join, with the server's fixed address and name. */
     network: pulumi.Input<string>;
-    /** The volume mounted at /var/lib/postgresql. */
+    /** The volume mounted at {@link POSTGRES_VOLUME_PATH}; the data directory is inside it. */
     dataVolume: pulumi.Input<string>;
     postgresqlConf: string;
     pgHbaConf: string;
@@ -76,7 +99,7 @@ export function postgresContainerArgs(input: PostgresContainerInput): HardenedCo
         image: input.image,
         user: config.user,
         entrypoint: ["bash", "-c"],
-        command: [postgresStartScript(config.roles.admin, paths)],
+        command: [postgresStartScript(config.roles.admin, paths, POSTGRES_VOLUME_PATH)],
         networks: [
             {
                 name: input.network,
@@ -87,7 +110,7 @@ export function postgresContainerArgs(input: PostgresContainerInput): HardenedCo
         volumes: [
             {
                 volumeName: input.dataVolume,
-                containerPath: "/var/lib/postgresql",
+                containerPath: POSTGRES_VOLUME_PATH,
                 readOnly: false,
             },
         ],

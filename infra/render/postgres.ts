@@ -20,10 +20,21 @@ export interface PostgresPaths {
     dataDir: string;
 }
 
-/** Paths inside the PostgreSQL container (docs/ARCHITECTURE.md). */
+/**
+ * Where the stack's data volume is mounted in the PostgreSQL container: the postgres user's
+ * home in every Debian-based image, so a new volume takes its owner from the image.
+ */
+export const POSTGRES_VOLUME_PATH = "/var/lib/postgresql";
+
+/**
+ * Paths inside the PostgreSQL container (docs/ARCHITECTURE.md). The data directory is a folder
+ * of the volume that no known image declares as a VOLUME: the official images up to 17 declare
+ * /var/lib/postgresql/data, and Docker mounts a new anonymous volume there, over a folder of
+ * ours of that name; the data would go into it and be lost when the container is replaced.
+ */
 export const POSTGRES_CONTAINER_PATHS: PostgresPaths = postgresPaths(
     "/etc/postgresql/hardened",
-    "/var/lib/postgresql/data",
+    `${POSTGRES_VOLUME_PATH}/pgdata`,
 );
 
 /** The paths of the rendered files under a config folder, with a data directory. */

@@ -10,7 +10,13 @@ import { containerInputs, fileSeedInputs } from "../../infra/components/hardened
 import { postgresContainerArgs } from "../../infra/components/postgres";
 import { loadConfig } from "../../infra/config";
 import { stableScramVerifier } from "../../infra/render/passwords";
-import { postgresModel, renderPgHba, renderPostgresqlConf } from "../../infra/render/postgres";
+import {
+    POSTGRES_CONTAINER_PATHS,
+    POSTGRES_VOLUME_PATH,
+    postgresModel,
+    renderPgHba,
+    renderPostgresqlConf,
+} from "../../infra/render/postgres";
 import { devConfig } from "../support/program";
 import {
     BASE_IMAGE,
@@ -26,12 +32,13 @@ import {
 // The PostgreSQL container exactly as the stack declares it (user, read-only root, no
 // capabilities, tmpfs, ulimits, start script, uploads with their owners and modes), run from
 // the project's base image with no network: proves the image's postgres uid accepts the key
-// (FC-14) and the server starts with TLS on the shipped files.
-const IMAGE = BASE_IMAGE;
+// (FC-14), the server starts with TLS on the shipped files, and the data stays in the stack's
+// volume although the image declares VOLUMEs as the official postgres images do.
 const config = loadConfig(devConfig()).data.postgres;
 const ADMIN_PASSWORD = "Container-test-Adm1n-password-xyz";
 const prefix = `hs-data-pgc-${process.pid}`;
 const names = {
+    image: `${prefix}-volumes:test`,
     container: prefix,
     seed: `${prefix}-files`,
     data: `${prefix}-data`,
@@ -76,7 +83,7 @@ function createFlags(inputs: docker.ContainerArgs): string[] {
     flags.push("--health-cmd", hc.tests.slice(1).join(" "), "--health-interval", "2s");
     flags.push("--health-retries", String(hc.retries));
     const entrypoint = inputs.entrypoints as string[];
-    flags.push("--entrypoint", entrypoint[0], IMAGE, ...entrypoint.slice(1));
+    flags.push("--entrypoint", entrypoint[0], names.image, ...entrypoint.slice(1));
     return flags.concat(inputs.command as string[]);
 }
 
@@ -99,6 +106,31 @@ function cleanup(): void {
     }
     run(dockerBin, ["rm", "-f", "-v", names.container, names.seed]);
     run(dockerBin, ["volume", "rm", "-f", names.data, names.config]);
+    run(dockerBin, ["rmi", "-f", names.image]);
+}
+
+/**
+ * The base image with the VOLUMEs the official postgres images declare: /var/lib/postgresql/data
+ * up to version 17, /var/lib/postgresql from 18. Docker mounts an anonymous volume at each one
+ * that no mount of the container covers exactly.
+ */
+function buildImageWithVolumes(dir: string, baseId: string): void {
+    const context = path.join(dir, "volumes-image");
+    fs.mkdirSync(context);
+    fs.writeFileSync(
+        path.join(context, "Dockerfile"),
+        "ARG BASE\nFROM ${BASE}\nVOLUME /var/lib/postgresql /var/lib/postgresql/data\n",
+    );
+    const built = run(
+        dockerBin,
+        [
+            ...["build", "-q", "--network", "none", "--pull=false", "--build-arg"],
+            ...[`BASE=${baseId}`, "-t", names.image, context],
+        ],
+        undefined,
+        { env: { ...process.env, DOCKER_BUILDKIT: "0" } },
+    );
+    assert.equal(built.status, 0, `image with VOLUMEs: ${built.stderr}`);
 }
 
 describe("the PostgreSQL container as declared (live, Docker)", () => {
@@ -118,15 +150,17 @@ describe("the PostgreSQL container as declared (live, Docker)", () => {
             skip(ctx, "dockerd is not running (scripts/dockerd.sh start)");
             return;
         }
-        baseImageId();
+        const baseId = baseImageId();
         work = tempDir("hs-data-pgc");
+        cleanup();
+        buildImageWithVolumes(work.dir, baseId);
         const cert = testCertificate(work.dir, ["127.0.0.1", "localhost"]);
         // Clients connect from inside the container, over loopback.
         const model = postgresModel(config, "127.0.0.1/32");
         const verifier = stableScramVerifier(ADMIN_PASSWORD, config.roles.admin) + "\n";
         const args = postgresContainerArgs({
             config,
-            image: IMAGE,
+            image: names.image,
             network: "none",
             dataVolume: names.data,
             postgresqlConf: renderPostgresqlConf(model),
@@ -161,7 +195,6 @@ describe("the PostgreSQL container as declared (live, Docker)", () => {
             fs.chmodSync(target, parseInt(u.permissions, 8));
         }
         const tar = execFileSync("tar", ["-C", stage, "--numeric-owner", "-cf", "-", "."]);
-        cleanup();
         dockerRun(["volume", "create", names.data]);
         dockerRun(["volume", "create", names.config]);
         const seedMount = (seed.mounts as { source: string; target: string }[])[0];
@@ -175,7 +208,7 @@ describe("the PostgreSQL container as declared (live, Docker)", () => {
             "ALL",
             "--mount",
             `type=volume,source=${seedMount.source},target=${seedMount.target}`,
-            IMAGE,
+            BASE_IMAGE,
         ]);
         // run() takes text on stdin; the archive is binary.
         execFileSync(dockerBin, ["cp", "-", `${names.seed}:/`], { input: tar });
@@ -231,5 +264,24 @@ describe("the PostgreSQL container as declared (live, Docker)", () => {
             "SHOW ssl;\nSELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid();\nSHOW hba_file;\n",
         );
         assert.deepEqual(out.split("\n"), ["on", "t", "/etc/postgresql/hardened/pg_hba.conf"]);
+    });
+
+    it("keeps the data in the stack's volume whatever VOLUMEs the image declares", (t) => {
+        if (skipped) return t.skip("setup skipped");
+        const mounts = JSON.parse(
+            dockerRun(["inspect", "--format", "{{json .Mounts}}", names.container]),
+        ) as { Name: string; Destination: string }[];
+        const at = (dir: string) => mounts.find((m) => m.Destination === dir)?.Name;
+        // The image's VOLUME took effect (an anonymous volume), and the data is not in it.
+        const anonymous = at("/var/lib/postgresql/data");
+        assert.ok(anonymous && anonymous !== names.data, JSON.stringify(mounts));
+        assert.equal(at(POSTGRES_VOLUME_PATH), names.data);
+        const dataDir = POSTGRES_CONTAINER_PATHS.dataDir.slice(POSTGRES_VOLUME_PATH.length);
+        const look = run(dockerBin, [
+            ...["run", "--rm", "--network", "none", "--mount"],
+            `type=volume,source=${names.data},target=/volume,readonly`,
+            ...[BASE_IMAGE, "test", "-s", `/volume${dataDir}/PG_VERSION`],
+        ]);
+        assert.equal(look.status, 0, `no cluster in the stack's volume: ${look.stderr}`);
     });
 });
