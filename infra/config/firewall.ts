@@ -38,36 +38,70 @@ export interface FirewallConfig {
 /** The secret config key holding the SSH private key of remote mode. */
 export const FIREWALL_KEY_SECRET = "firewallSshPrivateKey";
 
-/** An IPv6 network in CIDR form, such as 2001:db8::/32. */
+/** The 128 bits of an IPv6 address in text form, or undefined when it is not one. */
+function ipv6Bits(address: string): bigint | undefined {
+    const groups = address.split("::");
+    if (groups.length > 2) {
+        return undefined;
+    }
+    const [head, tail] = groups.map((g) => (g === "" ? [] : g.split(":")));
+    const parts = [...head, ...(tail ?? [])];
+    if (!parts.every((p) => /^[0-9a-fA-F]{1,4}$/.test(p))) {
+        return undefined;
+    }
+    if (groups.length === 2 ? parts.length > 7 : parts.length !== 8) {
+        return undefined;
+    }
+    const zeros = Array(8 - parts.length).fill("0");
+    const all = groups.length === 2 ? [...head, ...zeros, ...(tail ?? [])] : parts;
+    return all.reduce((acc, p) => (acc << 16n) | BigInt(`0x${p}`), 0n);
+}
+
+/** An IPv6 network in CIDR form, such as 2001:db8::/32, without host bits. */
 export const IPV6_CIDR: StringRule = {
     rendered: true,
-    pattern: /^[0-9a-fA-F:]+\/\d{1,3}$/,
+    pattern: /^[0-9a-fA-F:]+\/(0|[1-9]\d{0,2})$/,
     expected: "an IPv6 network in CIDR form such as 2001:db8::/32",
     check: (value) => {
-        const [address, prefix] = value.split("/");
-        const groups = address.split("::");
-        const parts = groups.flatMap((g) => (g === "" ? [] : g.split(":")));
-        const valid =
-            Number(prefix) <= 128 &&
-            groups.length <= 2 &&
-            parts.every((p) => /^[0-9a-fA-F]{1,4}$/.test(p)) &&
-            (groups.length === 2 ? parts.length < 8 : parts.length === 8);
-        return valid ? undefined : `is "${value}", which is not a valid IPv6 network`;
+        const [address, prefixText] = value.split("/");
+        const prefix = Number(prefixText);
+        const bits = ipv6Bits(address);
+        if (bits === undefined || prefix > 128) {
+            return `is "${value}", which is not a valid IPv6 network`;
+        }
+        const hostMask = (1n << BigInt(128 - prefix)) - 1n;
+        if ((bits & hostMask) !== 0n) {
+            return `is "${value}", which has host bits set for a /${prefix}`;
+        }
+        return undefined;
     },
 };
 
-/** An admin network: IPv4 or IPv6 CIDR, never the whole Internet. */
+/**
+ * The broadest admin networks accepted: no one administers a host from more than a /8 of
+ * IPv4 (16 million addresses) or a /32 of IPv6 (an ISP's allocation); broader is the Internet.
+ */
+const ADMIN_MIN_PREFIX = { ipv4: 8, ipv6: 32 };
+
+/** An admin network: IPv4 or IPv6 CIDR, never the whole Internet or a large part of it. */
 const ADMIN_CIDR: StringRule = {
     rendered: true,
     pattern: /^[0-9a-fA-F.:]+\/\d{1,3}$/,
-    expected: "an IPv4 or IPv6 network in CIDR form such as 198.51.100.0/24",
+    expected:
+        "an IPv4 or IPv6 network in CIDR form such as 198.51.100.0/24, " +
+        `no broader than a /${ADMIN_MIN_PREFIX.ipv4} (IPv6: /${ADMIN_MIN_PREFIX.ipv6})`,
     check: (value) => {
-        const problem = value.includes(":") ? IPV6_CIDR.check?.(value) : ipv4NetworkProblem(value);
+        const ipv6 = value.includes(":");
+        const problem = ipv6 ? IPV6_CIDR.check?.(value) : ipv4NetworkProblem(value);
         if (problem) {
             return problem;
         }
-        if (/\/0$/.test(value)) {
+        const prefix = Number(value.split("/")[1]);
+        if (prefix === 0) {
             return `is "${value}", which opens SSH to the whole Internet`;
+        }
+        if (prefix < (ipv6 ? ADMIN_MIN_PREFIX.ipv6 : ADMIN_MIN_PREFIX.ipv4)) {
+            return `is "${value}", which opens SSH to a large part of the Internet`;
         }
         return undefined;
     },

@@ -43,6 +43,16 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(PROJECT)): 
     const firewall = readFirewallConfig(reader);
     const appBuild = readAppBuildConfig(reader, web.environment !== "dev");
     const data = readDataConfig(reader, web.environment, web.network.backendSubnet);
+    // sshd and Docker's published ports share the host's ports.
+    const { httpsPort, httpPort } = web.proxy;
+    if (firewall.manage && [httpsPort, httpPort].includes(firewall.sshPort)) {
+        const other = firewall.sshPort === httpsPort ? "httpsPort" : "httpPort";
+        reader.report(
+            "firewall.sshPort",
+            `is ${firewall.sshPort}, the same as proxy.${other}`,
+            "a port that nginx does not publish",
+        );
+    }
     reader.finish();
     return { ...web, dockerHost, policy, firewall, appBuild, data };
 }

@@ -149,9 +149,19 @@ export interface Cidr {
     hostBits: boolean;
 }
 
-/** Parses `a.b.c.d/n`; returns undefined for anything that is not a valid IPv4 CIDR. */
+/** A decimal number without leading zeros, as every reader takes it the same way (not octal). */
+const DECIMAL = "(0|[1-9]\\d*)";
+const IPV4_CIDR_TEXT = new RegExp(
+    `^${DECIMAL}\\.${DECIMAL}\\.${DECIMAL}\\.${DECIMAL}\\/${DECIMAL}$`,
+);
+
+/**
+ * Parses `a.b.c.d/n`; returns undefined for anything that is not a valid IPv4 CIDR. Leading
+ * zeros are refused: `010` is 8 to inet_aton and 10 elsewhere, and `/00` would slip past a
+ * check for `/0` while every firewall reads it as the whole Internet.
+ */
 export function parseCidr(text: string): Cidr | undefined {
-    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+    const match = IPV4_CIDR_TEXT.exec(text);
     if (!match) {
         return undefined;
     }

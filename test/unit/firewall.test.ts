@@ -76,6 +76,27 @@ describe("firewall configuration", () => {
         ]);
     });
 
+    it("refuses the whole Internet written with leading zeros, and broad networks", () => {
+        // iptables reads /00 as /0; a check for the text "/0" would let it through.
+        const cidrs = ["0.0.0.0/00", "::/00", "0.0.0.0/1", "128.0.0.0/1", "2001::/16"];
+        assert.deepEqual(
+            firewallIssues({ adminCidrs: [...cidrs, "010.0.0.0/8"] }),
+            cidrs.concat("010.0.0.0/8").map((_, i) => `firewall.adminCidrs[${i}]`),
+        );
+        assert.deepEqual(firewallIssues({ adminCidrs: ["10.0.0.0/8", "2001:db8::/32"] }), []);
+    });
+
+    it("refuses IPv6 networks with host bits, as for IPv4", () => {
+        assert.deepEqual(firewallIssues({ adminCidrs: ["2001:db8::1/32", "2001:db8::/48"] }), [
+            "firewall.adminCidrs[0]",
+        ]);
+    });
+
+    it("refuses an SSH port that nginx publishes", () => {
+        assert.deepEqual(firewallIssues({ sshPort: 8443 }), ["firewall.sshPort"]);
+        assert.deepEqual(firewallIssues({ sshPort: 2222 }), []);
+    });
+
     it("refuses networks with host bits, bad IPv6 and injected characters", () => {
         assert.deepEqual(
             firewallIssues({ adminCidrs: ["10.0.0.1/8", "2001:db8:::1/64", "10.0.0.0/8;"] }),
