@@ -276,17 +276,19 @@ function readVault(
     if (mode === "external" && !view.has("address")) {
         view.report("address", "is not set for mode external", HTTPS_URL.expected!);
     }
-    if (mode === "external") {
-        for (const key of ["vaultToken", "vaultCaCertificate"]) {
-            if (reader.raw(key) === undefined) {
+    for (const key of ["vaultToken", "vaultCaCertificate"]) {
+        // Only an external Vault uses them, but a plain value is in clear in the stack file
+        // whatever the mode: it is refused in both.
+        if (reader.raw(key) === undefined) {
+            if (mode === "external") {
                 reader.report(key, "is not set for vault.mode external", "a secret (--secret)");
-            } else if (!reader.isSecret(key)) {
-                reader.report(
-                    key,
-                    "is set in plain text",
-                    `a secret: pulumi config set --secret ${key}`,
-                );
             }
+        } else if (!reader.isSecret(key)) {
+            reader.report(
+                key,
+                "is set in plain text",
+                `a secret: pulumi config set --secret ${key}`,
+            );
         }
     }
     const keyShares = view.integer("keyShares", 1, 1, 10);

@@ -38,6 +38,15 @@ export function readPolicyConfig(reader: ConfigReader): PolicyConfig {
     if (raw === undefined || raw === null) {
         return { exemptions: [] };
     }
+    if (reader.isSecret("policyExemptions")) {
+        // Exemptions are printed in every check report: never validate (so echo) a secret.
+        reader.report(
+            "policyExemptions",
+            "is set as a secret, but exemptions are printed in every policy report",
+            "a plain list of { policy, resource, reason, owner, expires }",
+        );
+        return { exemptions: [] };
+    }
     if (!Array.isArray(raw)) {
         reader.report(
             "policyExemptions",

@@ -265,7 +265,11 @@ export class ObjectView {
         }
         const n = typeof value === "string" && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
         if (typeof n !== "number" || !Number.isFinite(n) || n < min || n > max) {
-            this.reader.report(path, `is ${describe(value)}`, `a number from ${min} to ${max}`);
+            this.reader.report(
+                path,
+                `is ${describeAt(path, value)}`,
+                `a number from ${min} to ${max}`,
+            );
             return fallback;
         }
         return n;
@@ -283,7 +287,11 @@ export class ObjectView {
         if (value === false || value === "false") {
             return false;
         }
-        this.reader.report(this.sub(field), `is ${describe(value)}`, "true or false");
+        this.reader.report(
+            this.sub(field),
+            `is ${describeAt(this.sub(field), value)}`,
+            "true or false",
+        );
         return fallback;
     }
 
@@ -298,7 +306,7 @@ export class ObjectView {
         }
         this.reader.report(
             this.sub(field),
-            `is ${describe(value)}`,
+            `is ${describeAt(this.sub(field), value)}`,
             `one of ${choices.map((c) => `"${c}"`).join(", ")}`,
         );
         return fallback;
@@ -380,13 +388,15 @@ function checkString(
 ): string | undefined {
     const subject = what ? `${what} ` : "";
     const expected = rule?.expected ?? "a string";
+    // A map's entry names are shown; a value under a secret-looking name is not.
+    const shown = (v: unknown) => (what ? describe(v) : describeAt(path, v));
     if (typeof value === "number" && !rule?.acceptNumbers) {
         // YAML reads 3.10 as 3.1 and 0o17 as 15: a number here has already lost its text.
-        reader.report(path, `${subject}is the number ${describe(value)}`, `${expected}, quoted`);
+        reader.report(path, `${subject}is the number ${shown(value)}`, `${expected}, quoted`);
         return undefined;
     }
     if (typeof value !== "string" && typeof value !== "number") {
-        reader.report(path, `${subject}is ${describe(value)}`, expected);
+        reader.report(path, `${subject}is ${shown(value)}`, expected);
         return undefined;
     }
     const text = String(value);
@@ -400,7 +410,7 @@ function checkString(
         return undefined;
     }
     if (rule?.pattern && !rule.pattern.test(text)) {
-        reader.report(path, `${subject}is ${describe(text)}`, expected);
+        reader.report(path, `${subject}is ${shown(text)}`, expected);
         return undefined;
     }
     const problem = rule?.check?.(text);
@@ -420,13 +430,35 @@ function checkInteger(
 ): number | undefined {
     const n = typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
     if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-        reader.report(path, `is ${describe(value)}`, `a whole number from ${min} to ${max}`);
+        reader.report(
+            path,
+            `is ${describeAt(path, value)}`,
+            `a whole number from ${min} to ${max}`,
+        );
         return undefined;
     }
     return n;
 }
 
-/** A short, safe description of a value for an error message. */
+/**
+ * Names that usually hold a secret (environment variables, settings): a bad value under such a
+ * name is reported without being shown, since it may be the secret itself.
+ */
+export const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
+/** {@link describe}, except that a value under a secret-looking name is not shown. */
+export function describeAt(path: string, value: unknown): string {
+    const name = path.slice(path.lastIndexOf(".") + 1);
+    if (SECRET_LOOKING.test(name) && (typeof value === "string" || typeof value === "number")) {
+        return `a ${typeof value} that is not shown (${printable(name)} looks like a secret)`;
+    }
+    return describe(value);
+}
+
+/**
+ * A short, safe description of a value for an error message. The password of a URL's user
+ * part (`ssh://user:password@host`) is masked.
+ */
 export function describe(value: unknown): string {
     if (value === null) {
         return "null";
@@ -438,8 +470,12 @@ export function describe(value: unknown): string {
         return "an object";
     }
     if (typeof value === "string") {
-        const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+        const masked = value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/, "$1:***@");
+        const shown = masked.length > 60 ? `${masked.slice(0, 57)}...` : masked;
         return `"${printable(shown)}"`;
+    }
+    if (typeof value === "number" && !Number.isFinite(value)) {
+        return `the number ${value} (out of range)`;
     }
     return String(value);
 }

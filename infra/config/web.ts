@@ -1,6 +1,12 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
 
-import { ConfigReader, OFFLINE_SECRET_PLACEHOLDER, ObjectView } from "./reader";
+import {
+    ConfigReader,
+    OFFLINE_SECRET_PLACEHOLDER,
+    ObjectView,
+    SECRET_LOOKING,
+    printable,
+} from "./reader";
 import {
     ENV_NAME,
     HEADER_VALUE,
@@ -157,8 +163,6 @@ export const RESERVED_NAMES = [
     "vault-image",
 ];
 
-const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
-
 /** An image setting; outside dev it must be given, since the defaults carry no digest. */
 export function readImage(view: ObjectView, fallback: string, requireDigest: boolean): string {
     if (requireDigest && !view.has("image")) {
@@ -255,7 +259,7 @@ export function readWebConfig(reader: ConfigReader): WebConfig {
 
     reader.declare("tlsCertificate", "tlsPrivateKey");
     if (tls.source === "provided") {
-        readProvidedTls(reader);
+        readProvidedTls(reader, domains);
     } else {
         for (const key of ["tlsCertificate", "tlsPrivateKey"]) {
             if (reader.raw(key) !== undefined) {
@@ -432,17 +436,33 @@ function readApp(reader: ConfigReader, requireDigest: boolean): AppConfig {
     };
 }
 
-/** Checks the provided certificate's keys: present, parseable, the key set as a secret. */
-function readProvidedTls(reader: ConfigReader): void {
+/**
+ * Checks the provided certificate and key: present, parseable, the key set as a secret, and
+ * the certificate valid for every domain (nginx would serve it, and browsers refuse it).
+ */
+function readProvidedTls(reader: ConfigReader, domains: string[]): void {
     const cert = reader.raw("tlsCertificate");
     const certHow =
         "the certificate chain in PEM (pulumi config set tlsCertificate < fullchain.pem)";
     if (cert === undefined) {
         reader.report("tlsCertificate", "is not set but tls.source is provided", certHow);
+    } else if (cert === OFFLINE_SECRET_PLACEHOLDER) {
+        // Set with --secret: the offline preview cannot read it; the real CLI checks it.
     } else if (typeof cert !== "string" || !parsesAs(() => new X509Certificate(cert))) {
         reader.report("tlsCertificate", "is not a PEM certificate", certHow);
     } else if (/PRIVATE KEY/.test(cert)) {
         reader.report("tlsCertificate", "contains a private key", `${certHow}, without the key`);
+    } else {
+        // The first certificate of the chain is the server's.
+        const leaf = new X509Certificate(cert);
+        const uncovered = domains.filter((d) => leaf.checkHost(d) === undefined);
+        if (uncovered.length > 0) {
+            reader.report(
+                "tlsCertificate",
+                `is not valid for ${uncovered.join(", ")} (its subject: ${printable(leaf.subject.replace(/\n/g, ", "))})`,
+                `${certHow}, with every domain among its names`,
+            );
+        }
     }
     const key = reader.raw("tlsPrivateKey");
     const keyHow =

@@ -429,6 +429,7 @@ describe("stack configuration", () => {
         const issues = issuesFor(
             {
                 environment: "production",
+                domains: ["app.example.com"],
                 tls: { source: "provided" },
                 tlsCertificate: CERT,
                 tlsPrivateKey: OFFLINE_SECRET_PLACEHOLDER,
@@ -451,6 +452,79 @@ describe("stack configuration", () => {
             issues.map((i) => i.key),
             ["hardened-stack:domains[1]", "hardened-stack:app.port", "hardened-stack:app.user"],
         );
+    });
+
+    it("refuses a provided certificate that does not cover every domain", () => {
+        const provided = {
+            environment: "production",
+            tls: { source: "provided" },
+            tlsCertificate: CERT,
+            tlsPrivateKey: OFFLINE_SECRET_PLACEHOLDER,
+        };
+        const issues = issuesFor(
+            { ...provided, domains: ["app.example.com", "daur.example.org"] },
+            ["tlsPrivateKey"],
+        ).filter((i) => i.key === "hardened-stack:tlsCertificate");
+        assert.equal(issues.length, 1);
+        assert.match(issues[0].problem, /not valid for daur\.example\.org \(its subject: CN=app/);
+        assert.doesNotMatch(issues[0].problem, /app\.example\.com,/);
+    });
+
+    it("leaves a certificate set with --secret to the CLI, offline", () => {
+        const issues = issuesFor(
+            {
+                domains: ["app.example.com"],
+                tls: { source: "provided" },
+                tlsCertificate: OFFLINE_SECRET_PLACEHOLDER,
+                tlsPrivateKey: OFFLINE_SECRET_PLACEHOLDER,
+            },
+            ["tlsCertificate", "tlsPrivateKey"],
+        );
+        assert.deepEqual(
+            issues.filter((i) => i.key.startsWith("hardened-stack:tls")),
+            [],
+        );
+    });
+
+    it("never shows a bad value under a secret-looking name, nor a URL's password", () => {
+        const issues = issuesFor({
+            app: { env: { DATABASE_PASSWORD: "hunter2-plain\n", API_TOKEN: 123456789 } },
+            dockerHost: "ssh://deploy:S3cretPassw0rd@host.example.com",
+            vault: {
+                mode: "external",
+                address: "https://root:hvs.S3cretT0ken@vault.example.com:8200",
+            },
+        });
+        const text = formatIssues(issues);
+        for (const key of [
+            "app.env.DATABASE_PASSWORD",
+            "app.env.API_TOKEN",
+            "dockerHost",
+            "vault.address",
+        ]) {
+            assert.ok(text.includes(`hardened-stack:${key}:`), `${key} is reported:\n${text}`);
+        }
+        assert.doesNotMatch(text, /hunter2|123456789|S3cret/);
+        assert.match(text, /ssh:\/\/deploy:\*\*\*@host\.example\.com/);
+    });
+
+    it("refuses a Vault token or CA in plain text in managed mode too", () => {
+        const issues = issuesFor({ vaultToken: "hvs.plain-token" });
+        assert.deepEqual(
+            issues.map((i) => [i.key, i.problem]),
+            [["hardened-stack:vaultToken", "is set in plain text"]],
+        );
+    });
+
+    it("refuses policy exemptions set as a secret, without showing them", () => {
+        const issues = issuesFor({ policyExemptions: OFFLINE_SECRET_PLACEHOLDER }, [
+            "policyExemptions",
+        ]);
+        assert.deepEqual(
+            issues.map((i) => i.key),
+            ["hardened-stack:policyExemptions"],
+        );
+        assert.doesNotMatch(formatIssues(issues), new RegExp(OFFLINE_SECRET_PLACEHOLDER));
     });
 
     it("never repeats a secret value in a message", () => {
