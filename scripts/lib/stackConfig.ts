@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { parseDocument, visit } from "yaml";
+import { parseAllDocuments, parseDocument, visit } from "yaml";
 
-import { OFFLINE_SECRET_PLACEHOLDER } from "../../infra/config/reader";
+import { OFFLINE_SECRET_PLACEHOLDER, printable } from "../../infra/config/reader";
 import { ProgramConfig } from "./mockRuntime";
 
 /** The project and one stack's configuration, as the Pulumi CLI would hand them to a program. */
@@ -53,26 +53,53 @@ export function loadStackSettings(projectDir: string, stack: string): StackSetti
         if (typeof config !== "object" || Array.isArray(config)) {
             throw new StackFileError(`${source}: "config" must be a map of keys to values`);
         }
+        const seen = new Map<string, string>();
         for (const [rawKey, rawValue] of Object.entries(config as Record<string, unknown>)) {
-            const key = rawKey.includes(":") ? rawKey : `${name}:${rawKey}`;
+            const key: string = rawKey.includes(":") ? rawKey : `${name}:${rawKey}`;
+            const namespace: string = key.slice(0, key.indexOf(":"));
+            if (namespace !== name && nearlyEqual(namespace, name)) {
+                throw new StackFileError(
+                    `${source}: ${printable(rawKey)} is in the namespace ${printable(namespace)}, ` +
+                        `which no program reads; did you mean ${name}:${printable(key.slice(namespace.length + 1))}?`,
+                );
+            }
+            const earlier = seen.get(key);
+            if (earlier !== undefined) {
+                // YAML sees two keys; the CLI sees one setting twice and keeps either.
+                throw new StackFileError(
+                    `${source}: ${printable(earlier)} and ${printable(rawKey)} both set ${printable(key)}; keep one`,
+                );
+            }
+            seen.set(key, rawKey);
             // Project-level config gives { value } (namespaced keys) or { default, type }.
             const value = source === projectFile ? projectValue(rawValue) : rawValue;
             if (value === undefined) {
                 continue;
             }
-            const { text, secret, plainLeaves } = encode(value);
+            const { text, secret, plainLeaves, badNumber } = encode(value);
+            if (badNumber !== undefined) {
+                throw new StackFileError(
+                    `${source}: ${printable(key)}${badNumber ? `.${printable(badNumber)}` : ""} is a ` +
+                        "number out of range (.inf, .nan or too large); write a finite number",
+                );
+            }
             if (secret && plainLeaves.length > 0) {
                 // The CLI marks a whole key secret when any leaf is: a plain leaf beside a secure
                 // one would then pass as a secret while it sits in clear in the stack file.
+                const leaf = printable(plainLeaves[0]);
                 throw new StackFileError(
-                    `${source}: ${key}.${plainLeaves[0]} is stored in plain text while the rest of ` +
-                        `${key} is encrypted; set it with pulumi config set --secret --path ` +
-                        `'${rawKey}.${plainLeaves[0]}'`,
+                    `${source}: ${printable(key)}.${leaf} is stored in plain text while the rest ` +
+                        `of ${printable(key)} is encrypted; set it with pulumi config set --secret ` +
+                        `--path '${printable(rawKey)}.${leaf}'`,
                 );
             }
+            // A stack value replaces the project's default, secret or not.
             values[key] = text;
-            if (secret && !secretKeys.includes(key)) {
+            const wasSecret = secretKeys.indexOf(key);
+            if (secret && wasSecret < 0) {
                 secretKeys.push(key);
+            } else if (!secret && wasSecret >= 0) {
+                secretKeys.splice(wasSecret, 1);
             }
         }
     };
@@ -113,8 +140,15 @@ function isSecure(v: unknown): boolean {
  * Encodes a config value as the CLI does (objects as JSON), replacing encrypted leaves, and
  * lists the paths of plain string leaves beside them.
  */
-function encode(value: unknown): { text: string; secret: boolean; plainLeaves: string[] } {
+function encode(value: unknown): {
+    text: string;
+    secret: boolean;
+    plainLeaves: string[];
+    /** The path of a number that is not finite, which JSON would turn into null. */
+    badNumber?: string;
+} {
     let secret = false;
+    let badNumber: string | undefined;
     const plainLeaves: string[] = [];
     const walk = (v: unknown, at: string): unknown => {
         if (isSecure(v)) {
@@ -132,12 +166,15 @@ function encode(value: unknown): { text: string; secret: boolean; plainLeaves: s
         if (typeof v === "string" && at) {
             plainLeaves.push(at);
         }
+        if (typeof v === "number" && !Number.isFinite(v) && badNumber === undefined) {
+            badNumber = at;
+        }
         return v;
     };
     const plain = walk(value, "");
     const text =
         typeof plain === "object" && plain !== null ? JSON.stringify(plain) : String(plain);
-    return { text, secret, plainLeaves };
+    return { text, secret, plainLeaves, badNumber };
 }
 
 /** Explicit YAML tags that mean the same to every reader. */
@@ -155,7 +192,13 @@ function readMap(file: string): Record<string, unknown> {
     }
     // The CLI reads plain YAML with merge keys (<<); a !!binary, !!set or custom tag would be
     // read differently by the two readers, so it is refused.
-    const doc = parseDocument(text, { merge: true, uniqueKeys: true, logLevel: "silent" });
+    const docs = parseAllDocuments(text, { merge: true, uniqueKeys: true, logLevel: "silent" });
+    if (Array.isArray(docs) && docs.length > 1) {
+        throw new StackFileError(
+            `${file}: holds ${docs.length} YAML documents (---); the CLI reads one, so write one`,
+        );
+    }
+    const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : parseDocument(text);
     const tags: string[] = [];
     visit(doc, {
         Node(_, node) {
@@ -173,7 +216,15 @@ function readMap(file: string): Record<string, unknown> {
     if (problem) {
         throw new StackFileError(`${file}: is not valid YAML (${problem.message.split("\n")[0]})`);
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    let value: unknown;
+    try {
+        value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+        // The one failure left after parsing: aliases that would expand without bound.
+        throw new StackFileError(
+            `${file}: is not valid YAML (${printable((e as Error).message.split("\n")[0])})`,
+        );
+    }
     if (value === null || value === undefined) {
         return {};
     }
@@ -187,4 +238,24 @@ function readMap(file: string): Record<string, unknown> {
 
 function describeYaml(value: unknown): string {
     return Array.isArray(value) ? "a list" : `a ${typeof value}`;
+}
+
+/** Whether two names differ by at most two edits, or only in case: a likely misspelling. */
+function nearlyEqual(a: string, b: string): boolean {
+    if (a.toLowerCase() === b.toLowerCase()) {
+        return true;
+    }
+    if (Math.abs(a.length - b.length) > 2) {
+        return false;
+    }
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+            row.push(Math.min(previous[j] + 1, row[j - 1] + 1, substitution));
+        }
+        previous = row;
+    }
+    return previous[b.length] <= 2;
 }

@@ -167,6 +167,42 @@ describe("npm run preview", () => {
             /appSecretEnv\.B is stored in plain text while the rest of hardened-stack:appSecretEnv is encrypted/,
         ],
         [
+            "one key set with and without the namespace",
+            "",
+            "config:\n  hardened-stack:proxy: {bindAddress: 127.0.0.1}\n  proxy: {httpsPort: 8443}\n",
+            /hardened-stack:proxy and proxy both set hardened-stack:proxy; keep one/,
+        ],
+        [
+            "a misspelled namespace",
+            "",
+            "config:\n  Hardened-stak:proxy: {bindAddress: 127.0.0.1}\n",
+            /namespace Hardened-stak, which no program reads; did you mean hardened-stack:proxy\?/,
+        ],
+        [
+            "aliases that expand without bound",
+            "",
+            `x: &x [a, b]\nconfig:\n  hardened-stack:domains: [${Array(150).fill("*x").join(", ")}]\n`,
+            /is not valid YAML \(Excessive alias count/,
+        ],
+        [
+            "two YAML documents",
+            "",
+            "config: {}\n---\nconfig:\n  hardened-stack:proxy: {bindAddress: 0.0.0.0}\n",
+            /holds 2 YAML documents \(---\); the CLI reads one/,
+        ],
+        [
+            "an escape sequence and a line break in a key",
+            "",
+            'config:\n  hardened-stack:appSecretEnv:\n    A: {secure: djE6eA==}\n    "X\\e[2J\\nok: fine": plain\n',
+            /appSecretEnv\.X\\u001b\[2J\\u000aok: fine is stored in plain text/,
+        ],
+        [
+            "a number YAML reads as infinite",
+            "",
+            "config:\n  hardened-stack:proxy: {rateLimit: {requestsPerSecond: .inf}}\n",
+            /hardened-stack:proxy\.rateLimit\.requestsPerSecond is a number out of range/,
+        ],
+        [
             "a main file that does not exist",
             "main: infra/nope.ts\n",
             "config: {}\n",
@@ -190,6 +226,8 @@ describe("npm run preview", () => {
             assert.equal(r.status, 2, r.stderr);
             assert.match(r.stderr, message);
             assert.doesNotMatch(r.stderr, /\n\s+at |djE6eA/);
+            assert.ok(!r.stderr.includes("\u001b"), "no escape character reaches the terminal");
+            assert.equal(r.stdout, "", "nothing is previewed");
         });
     }
 
