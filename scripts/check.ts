@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 
+import { printable } from "../infra/config/reader";
 import { POLICIES } from "../policies/policies";
 import { previewStack } from "./lib/preview";
 import { FORMATS, Format, formatReport, summarize } from "./lib/policyReport";
@@ -49,6 +50,17 @@ async function main(): Promise<number> {
         console.error(`check: --program ${program} does not exist`);
         return 2;
     }
+    const out = args.values.out;
+    if (out !== undefined) {
+        // Checked before the run, so that a report is never computed only to be lost.
+        const folder = path.dirname(path.resolve(out));
+        if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+            console.error(
+                `check: --out ${printable(out)}: the folder ${printable(folder)} does not exist`,
+            );
+            return 2;
+        }
+    }
     const preview = await previewStack(process.cwd(), args.values.stack!, program);
     const result = await runPolicies(preview.run.resources, POLICIES, {
         allowUnknown: args.values["allow-unknown"],
@@ -58,11 +70,17 @@ async function main(): Promise<number> {
         stack: preview.settings.stack,
         program: path.relative(process.cwd(), preview.settings.program).split(path.sep).join("/"),
     });
-    if (args.values.out) {
-        fs.writeFileSync(args.values.out, report);
+    if (out !== undefined) {
+        try {
+            fs.writeFileSync(out, report);
+        } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+            console.error(`check: --out ${printable(out)}: cannot write the report (${code})`);
+            return 2;
+        }
         const s = summarize(result);
         console.error(
-            `check: ${s.mandatory} mandatory violations; report written to ${args.values.out}`,
+            `check: ${s.mandatory} mandatory violations; report written to ${printable(out)}`,
         );
     } else {
         await new Promise<void>((resolve) => process.stdout.write(report, () => resolve()));

@@ -45,12 +45,22 @@ describe("npm run check", () => {
             ["--stack", "nope"],
             ["--program", "no/such.ts"],
             ["--bogus"],
+            ["--out", "/nonexistent-hs-folder/report.sarif"],
         ]) {
             const r = check(...args);
             assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
             assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
             assert.equal(r.stdout, "");
         }
+    });
+
+    it("names --out and the missing folder before running anything", () => {
+        const r = check("--out", "/nonexistent-hs-folder/report.sarif");
+        assert.equal(r.status, 2);
+        assert.equal(
+            r.stderr.trim(),
+            "check: --out /nonexistent-hs-folder/report.sarif: the folder /nonexistent-hs-folder does not exist",
+        );
     });
 
     it("exits 2 naming the key when the stack's exemptions are malformed", () => {
