@@ -24,7 +24,7 @@ export const postgresClientAuthIsScramOverTls = resourcePolicy({
             "FC-12",
         ],
         remediation:
-            "Ship a complete pg_hba.conf: `hostssl <db> <role> <backend subnet> scram-sha-256` lines, then `host all all all reject`; never trust, password or md5.",
+            "Ship a complete pg_hba.conf: `local` and `hostnossl` lines that reject, `hostssl <db> <role> <backend subnet> scram-sha-256` lines, then `hostssl all all all reject`; no `host` line, never trust, password or md5.",
         exemptible: true,
     },
     check: (props, args, report) => {

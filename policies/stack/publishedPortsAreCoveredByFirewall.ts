@@ -22,7 +22,7 @@ export const publishedPortsAreCoveredByFirewall = stackPolicy({
             "FC-02",
         ],
         remediation:
-            "Attach the host firewall tier and give it a `ufw route allow` rule to the edge container's address and internal port.",
+            "Set `firewall.manage: true` so the stack's UFW rules (with a `ufw route allow` to the edge container's address and internal port) cover the published port, bind `proxy.bindAddress` to 127.0.0.1 on a workstation, or record an exemption naming the firewall outside this stack (a cloud security group) that covers the host.",
         exemptible: true,
     },
     check: (resources, _args, report) => {
