@@ -103,8 +103,9 @@ export interface DataConfig {
  * that its own uid does not own (or root with group access), so the owner must match the image.
  */
 export const POSTGRES_IMAGE_USERS: Readonly<Record<string, string>> = {
-    // Debian's postgresql package in the project's base image.
-    "hardened-stack/base": "100:102",
+    // Debian's postgresql package in the project's base image, renumbered to the official
+    // image's ids by scripts/images/build-base.sh.
+    "hardened-stack/base": "999:999",
     // The official image (Debian variants); its Alpine variants use 70:70.
     postgres: "999:999",
 };

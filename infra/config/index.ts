@@ -53,6 +53,33 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(PROJECT)): 
             "a port that nginx does not publish",
         );
     }
+    reportSharedUids(reader, [
+        ["proxy.user", web.proxy.user],
+        ["app.user", web.app.user],
+        ["postgres.user", data.postgres.user],
+        ...(data.vault.mode === "managed" ? [["vault.user", data.vault.user] as const] : []),
+    ]);
     reader.finish();
     return { ...web, dockerHost, policy, firewall, appBuild, data };
+}
+
+/**
+ * Every service runs under its own uid: the kernel counts the nproc ceiling per uid, across
+ * containers, and a shared uid could read the other service's files on a shared volume.
+ */
+function reportSharedUids(reader: ConfigReader, users: (readonly [string, string])[]): void {
+    const firstByUid = new Map<string, string>();
+    for (const [key, user] of users) {
+        const uid = user.split(":")[0];
+        const first = firstByUid.get(uid);
+        if (first === undefined) {
+            firstByUid.set(uid, key);
+        } else {
+            reader.report(
+                key,
+                `runs as uid ${uid}, as ${first} does`,
+                "a uid no other service of the stack uses (the nproc ceiling is counted per uid)",
+            );
+        }
+    }
 }

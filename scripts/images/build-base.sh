@@ -18,7 +18,7 @@ packages=(
 mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
 mirror=${mirror:-http://deb.debian.org/debian}
 # Bump when the image's contents change other than through the package list.
-recipe=2
+recipe=3
 want=$(printf '%s\n' "${packages[@]}" "$mirror" "$recipe" | sha256sum | cut -c1-16)
 
 have=$(docker image inspect --format '{{index .Config.Labels "hardened-stack.base-hash"}}' "$tag" 2>/dev/null || true)
@@ -38,6 +38,16 @@ debootstrap --variant=minbase --include="$(IFS=,; echo "${packages[*]}")" \
     tail -n 20 "$work/debootstrap.log" >&2
     exit 1
 }
+# The postgres user takes the official image's 999:999. Debian gives it the first free system
+# ids (100:102), and 100 is also the official Vault image's uid: two services under one uid
+# would share one nproc ceiling and could reach each other's files.
+old_ids=$(chroot "$work/root" id -u postgres):$(chroot "$work/root" id -g postgres)
+chroot "$work/root" /bin/sh -eu -c '
+    groupmod -g 999 postgres
+    usermod -u 999 -g 999 postgres
+    find / -xdev -uid "$1" -exec chown -h 999 {} +
+    find / -xdev -gid "$2" -exec chgrp -h 999 {} +
+' renumber "${old_ids%:*}" "${old_ids#*:}"
 # Nothing in the image may start services or keep package caches. ssl-cert's snakeoil key is
 # readable by gid 101 (ssl-cert here), which is nginx's gid in the stack: no key ships.
 rm -rf "$work/root/var/cache/apt/archives/"*.deb "$work/root/var/lib/apt/lists/"*

@@ -229,7 +229,7 @@ describe("the PostgreSQL container as declared (live, Docker)", () => {
 
     it("runs as the image's postgres uid on a read-only root", (t) => {
         if (skipped) return t.skip("setup skipped");
-        assert.equal(dockerRun(["exec", names.container, "id", "-u"]), "100");
+        assert.equal(dockerRun(["exec", names.container, "id", "-u"]), "999");
         const touch = run(dockerBin, ["exec", names.container, "touch", "/probe"]);
         assert.notEqual(touch.status, 0);
         assert.match(touch.stderr, /Read-only file system/);

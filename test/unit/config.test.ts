@@ -508,6 +508,21 @@ describe("stack configuration", () => {
         assert.match(text, /ssh:\/\/deploy:\*\*\*@host\.example\.com/);
     });
 
+    it("gives every service its own uid", () => {
+        assert.deepEqual(issuesFor({}), []);
+        const issues = issuesFor({
+            vault: { mode: "managed", user: "10001:1000" },
+            postgres: { user: "101:101" },
+        });
+        assert.deepEqual(
+            issues.map((i) => [i.key, i.problem]),
+            [
+                ["hardened-stack:postgres.user", "runs as uid 101, as proxy.user does"],
+                ["hardened-stack:vault.user", "runs as uid 10001, as app.user does"],
+            ],
+        );
+    });
+
     it("refuses a Vault token or CA in plain text in managed mode too", () => {
         const issues = issuesFor({ vaultToken: "hvs.plain-token" });
         assert.deepEqual(

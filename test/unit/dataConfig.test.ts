@@ -38,7 +38,7 @@ describe("data tier configuration", () => {
         const { data } = loadConfig(devConfig());
         assert.equal(data.vault.mode, "managed");
         assert.equal(data.vault.address, "https://172.30.1.20:8200");
-        assert.equal(data.postgres.user, "100:102");
+        assert.equal(data.postgres.user, "999:999");
         assert.equal(data.postgres.ipv4Address, "172.30.1.10");
         assert.deepEqual(data.postgres.roles, {
             admin: "hs_admin",

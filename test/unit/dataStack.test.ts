@@ -113,7 +113,7 @@ describe("data tier containers", () => {
         assert.match(byPath["/etc/postgresql/hardened/postgresql.conf"].content, /ssl = on/);
         assert.match(byPath["/etc/postgresql/hardened/pg_hba.conf"].content, /hostnossl/);
         const key = byPath["/etc/postgresql/hardened/tls/server.key"];
-        assert.deepEqual([key.owner, key.group, key.permissions], ["100", "102", "0600"]);
+        assert.deepEqual([key.owner, key.group, key.permissions], ["999", "999", "0600"]);
         const raw = (seed.inputs.uploads as any[]).find(
             (u) => u.file === "/etc/postgresql/hardened/tls/server.key",
         );
