@@ -140,9 +140,12 @@ function showValue(key: string, value: unknown): string {
     if (key === "uploads" && Array.isArray(value)) {
         return value
             .map((u: Record<string, unknown>) => {
-                const content = typeof u.content === "string" ? u.content : "";
-                const size =
-                    content === "[secret]" ? "[secret]" : `${content.split("\n").length} lines`;
+                // A secret, or a value only known at deploy time, is shown as its marker.
+                const content = typeof u.content === "string" ? u.content : "[unknown]";
+                const count = content.split("\n").length;
+                const size = ["[secret]", "[unknown]"].includes(content)
+                    ? content
+                    : `${count} ${count === 1 ? "line" : "lines"}`;
                 return `${u.file} (${u.permissions} ${u.owner}:${u.group}, ${size})`;
             })
             .join(", ");

@@ -46,6 +46,10 @@ describe("npm run preview", () => {
         );
         assert.match(r.stdout, /readOnly: true/);
         assert.match(r.stdout, /privkey\.pem \(0400 101:101, \[secret\]\)/);
+        // A file whose content is known only at deploy time says so, not "1 lines".
+        assert.match(r.stdout, /database-password \(0400 10001:10001, \[unknown\]\)/);
+        assert.match(r.stdout, /nginx\.conf \(0444 0:0, \d+ lines\)/);
+        assert.doesNotMatch(r.stdout, / 1 lines/);
         assert.match(r.stdout, /\nResources: \d+ to create\n/);
         assert.doesNotMatch(r.stdout, /PRIVATE KEY/);
     });
