@@ -11,6 +11,9 @@ const outputs = createStack(config, {
     appSecretEnv:
         raw.getSecretObject<Record<string, string>>("appSecretEnv") ??
         pulumi.secret<Record<string, string>>({}),
+    appSecretFiles:
+        raw.getSecretObject<Record<string, string>>("appSecretFiles") ??
+        pulumi.secret<Record<string, string>>({}),
     tlsCertificate:
         config.tls.source === "provided" ? raw.requireSecret("tlsCertificate") : undefined,
     tlsPrivateKey:

@@ -3,7 +3,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 
-import { App } from "./components/app";
+import { APP_CONFIG_DIR, App } from "./components/app";
 import { AppImage } from "./components/appImage";
 import { DataTier, ExternalVault } from "./components/dataTier";
 import { HostFirewall } from "./components/hostFirewall";
@@ -19,6 +19,8 @@ import { proxyEndpoints } from "./render/ufw";
 export interface StackSecrets {
     /** Secret environment values of the app, by name. */
     appSecretEnv: pulumi.Output<Record<string, string>>;
+    /** The secret key appSecretFiles: values the app reads from files named by `<NAME>_FILE`. */
+    appSecretFiles?: pulumi.Output<Record<string, string>>;
     /** Provided certificate chain (tls.source = provided). */
     tlsCertificate?: pulumi.Output<string>;
     /** Provided private key (tls.source = provided). */
@@ -153,6 +155,24 @@ export function createStack(
         opts,
     );
     const appExtraEnv: Record<string, pulumi.Input<string>> = { ...data.appEnv };
+    const appFiles = [...data.appFiles];
+    // Secrets from appSecretFiles: a 0400 file each, owned by the app's uid, in the app's
+    // read-only config volume; only the file's path is in the environment.
+    const [appUid, appGid] = config.app.user.split(":").map(Number);
+    if (config.app.secretFileNames.length > 0 && !secrets.appSecretFiles) {
+        throw new Error("appSecretFiles names are configured but no values were passed");
+    }
+    for (const name of config.app.secretFileNames) {
+        const file = `${APP_CONFIG_DIR}/secrets/${name.toLowerCase().replace(/_/g, "-")}`;
+        appExtraEnv[`${name}_FILE`] = file;
+        appFiles.push({
+            path: file,
+            content: pulumi.secret(secrets.appSecretFiles!.apply((all) => all[name])),
+            mode: "0400",
+            owner: appUid,
+            group: appGid,
+        });
+    }
 
     // The application: on the frontend network for nginx, on the backend for the data tier.
     const secretEnv = Object.fromEntries(
@@ -175,7 +195,7 @@ export function createStack(
             ],
             secretEnv,
             extraEnv: appExtraEnv,
-            files: data.appFiles,
+            files: appFiles,
         },
         { ...opts, dependsOn: [data] },
     );

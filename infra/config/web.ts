@@ -123,6 +123,11 @@ export interface AppConfig {
     env: Record<string, string>;
     /** Names of environment variables whose values come from the secret key appSecretEnv. */
     secretEnvNames: string[];
+    /**
+     * Names of secrets from the secret key appSecretFiles: each reaches the app as a 0400 file
+     * it owns, named by the variable `<NAME>_FILE`, never as an environment value.
+     */
+    secretFileNames: string[];
     limits: ResourceLimits;
 }
 
@@ -397,12 +402,35 @@ function readApp(reader: ConfigReader, requireDigest: boolean): AppConfig {
             view.report(
                 `env.${name}`,
                 "looks like a secret but is set in plain config",
-                "the value in the secret key appSecretEnv (pulumi config set --secret --path appSecretEnv." +
-                    `${name} ...)`,
+                "the value in a secret key: appSecretFiles, as a file (pulumi config set --secret " +
+                    `--path appSecretFiles.${name} ...), or appSecretEnv`,
             );
         }
     }
-    const secretEnvNames = readSecretEnvNames(reader);
+    const secretEnvNames = readSecretNames(reader, "appSecretEnv");
+    const secretFileNames = readSecretNames(reader, "appSecretFiles");
+    for (const name of secretFileNames) {
+        const variable = `${name}_FILE`;
+        if (RESERVED_SECRET_FILE_NAMES.includes(name)) {
+            reader.report(
+                `appSecretFiles.${name}`,
+                "is a credential the stack already gives the app as a file",
+                "another name",
+            );
+        } else if (Object.hasOwn(env, variable) || secretEnvNames.includes(variable)) {
+            reader.report(
+                `appSecretFiles.${name}`,
+                `would set ${variable}, which app.env or appSecretEnv sets too`,
+                "each variable set once",
+            );
+        } else if (secretEnvNames.includes(name)) {
+            reader.report(
+                `appSecretFiles.${name}`,
+                "is also in appSecretEnv",
+                "each secret given once: as a file (preferred) or as an environment value",
+            );
+        }
+    }
     for (const name of secretEnvNames) {
         if (Object.hasOwn(env, name)) {
             view.report(`env.${name}`, "is also set in appSecretEnv", "each variable set once");
@@ -432,6 +460,7 @@ function readApp(reader: ConfigReader, requireDigest: boolean): AppConfig {
         user: view.string("user", "10001:10001", NON_ROOT_USER),
         env,
         secretEnvNames,
+        secretFileNames,
         limits: readLimits(view, { memoryMb: 1024, cpus: 1, maxProcesses: 256 }),
     };
 }
@@ -489,29 +518,38 @@ function parsesAs(parse: () => unknown): boolean {
     }
 }
 
-/** The names in appSecretEnv; the values are read later, as secrets, by the program. */
-function readSecretEnvNames(reader: ConfigReader): string[] {
-    const raw = reader.raw("appSecretEnv");
+/**
+ * The credentials the data tier gives the app as files (infra/components/dataTier.ts), by the
+ * name whose `<NAME>_FILE` variable points at them: appSecretFiles may not take them.
+ */
+const RESERVED_SECRET_FILE_NAMES = ["DATABASE_PASSWORD", "VAULT_ROLE_ID", "VAULT_SECRET_ID"];
+
+/**
+ * The names in appSecretEnv or appSecretFiles; the values are read later, as secrets, by the
+ * program.
+ */
+function readSecretNames(reader: ConfigReader, key: "appSecretEnv" | "appSecretFiles"): string[] {
+    const raw = reader.raw(key);
     if (raw === undefined) {
         return [];
     }
-    if (!reader.isSecret("appSecretEnv")) {
+    if (!reader.isSecret(key)) {
         reader.report(
-            "appSecretEnv",
+            key,
             "is set in plain text",
-            "a secret: pulumi config set --secret --path appSecretEnv.NAME VALUE",
+            `a secret: pulumi config set --secret --path ${key}.NAME VALUE`,
         );
     }
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-        reader.report("appSecretEnv", "is not a map", "a map of variable names to secret values");
+        reader.report(key, "is not a map", "a map of variable names to secret values");
         return [];
     }
     const names: string[] = [];
     for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
         if (!ENV_NAME.pattern?.test(name)) {
-            reader.report(`appSecretEnv.${name}`, "is not a valid name", ENV_NAME.expected!);
+            reader.report(`${key}.${name}`, "is not a valid name", ENV_NAME.expected!);
         } else if (typeof value !== "string" || value.length === 0) {
-            reader.report(`appSecretEnv.${name}`, "is not a non-empty string", "a secret string");
+            reader.report(`${key}.${name}`, "is not a non-empty string", "a secret string");
         } else {
             names.push(name);
         }

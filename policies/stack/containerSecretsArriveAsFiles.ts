@@ -23,7 +23,7 @@ export const containerSecretsArriveAsFiles = resourcePolicy({
             "Pulumi docs: secrets handling",
         ],
         remediation:
-            "Upload the secret as a file readable by the service's uid only, and pass its path (e.g. POSTGRES_PASSWORD_FILE).",
+            "Upload the secret as a file readable by the service's uid only, and pass its path (e.g. POSTGRES_PASSWORD_FILE); for the app, move the key from appSecretEnv to appSecretFiles, which does exactly that.",
         exemptible: true,
     },
     check: (props, _args, report) => {
