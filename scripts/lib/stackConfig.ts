@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { parseAllDocuments, parseDocument, visit } from "yaml";
+import { isScalar, parseAllDocuments, parseDocument, visit } from "yaml";
 
 import { OFFLINE_SECRET_PLACEHOLDER, printable } from "../../infra/config/reader";
 import { ProgramConfig } from "./mockRuntime";
@@ -177,6 +177,14 @@ function encode(value: unknown): {
     return { text, secret, plainLeaves, badNumber };
 }
 
+/**
+ * Plain scalars that YAML 1.1 (the Go reader behind the Pulumi CLI, which keeps 1.1's octal
+ * `0777`) and YAML 1.2 (this reader) turn into different values: leading zeros, binary,
+ * base 60 and underscores. `017620` is 17620 here and 8080 to the CLI.
+ */
+const YAML_1_1_NUMBER =
+    /^[-+]?(0[0-9_]+(\.[0-9_]*)?|0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?)$/;
+
 /** Explicit YAML tags that mean the same to every reader. */
 const PLAIN_TAGS = ["str", "int", "bool", "null", "map", "seq"].map(
     (t) => `tag:yaml.org,2002:${t}`,
@@ -200,16 +208,33 @@ function readMap(file: string): Record<string, unknown> {
     }
     const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : parseDocument(text);
     const tags: string[] = [];
+    const ambiguous: { text: string; offset: number }[] = [];
     visit(doc, {
         Node(_, node) {
             if (node.tag && !PLAIN_TAGS.includes(node.tag)) {
                 tags.push(node.tag);
+            }
+            if (
+                isScalar(node) &&
+                node.type === "PLAIN" &&
+                YAML_1_1_NUMBER.test(node.source ?? "")
+            ) {
+                ambiguous.push({ text: node.source!, offset: node.range?.[0] ?? 0 });
             }
         },
     });
     if (tags.length > 0) {
         throw new StackFileError(
             `${file}: uses the YAML tag ${tags[0]}; write plain values instead`,
+        );
+    }
+    if (ambiguous.length > 0) {
+        const { text: value, offset } = ambiguous[0];
+        const line = text.slice(0, offset).split("\n").length;
+        throw new StackFileError(
+            `${file}: line ${line}: ${printable(value)} is a number the Pulumi CLI's YAML reader ` +
+                "takes differently (octal, binary or base 60); write it without leading zeros, " +
+                "underscores or colons, or quote it",
         );
     }
     const problem = doc.errors[0] ?? doc.warnings[0];

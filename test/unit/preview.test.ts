@@ -207,6 +207,12 @@ describe("npm run preview", () => {
             /hardened-stack:proxy\.rateLimit\.requestsPerSecond is a number out of range/,
         ],
         [
+            "a number the CLI's YAML 1.1 reader takes as octal",
+            "",
+            "config:\n  hardened-stack:firewall: {sshPort: 017620}\n",
+            /line 2: 017620 is a number the Pulumi CLI's YAML reader takes differently/,
+        ],
+        [
             "a main file that does not exist",
             "main: infra/nope.ts\n",
             "config: {}\n",
