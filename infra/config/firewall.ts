@@ -66,7 +66,8 @@ export const IPV6_CIDR: StringRule = {
         const [address, prefixText] = value.split("/");
         const prefix = Number(prefixText);
         const bits = ipv6Bits(address);
-        if (bits === undefined || prefix > 128) {
+        // No leading zeros: ip6tables reads "/032" in base 8, as a /26.
+        if (bits === undefined || prefix > 128 || !/^(0|[1-9]\d*)$/.test(prefixText ?? "")) {
             return `is "${value}", which is not a valid IPv6 network`;
         }
         const hostMask = (1n << BigInt(128 - prefix)) - 1n;
@@ -82,6 +83,17 @@ export const IPV6_CIDR: StringRule = {
  * IPv4 (16 million addresses) or a /32 of IPv6 (an ISP's allocation); broader is the Internet.
  */
 const ADMIN_MIN_PREFIX = { ipv4: 8, ipv6: 32 };
+
+/** The IPv6 spaces an admin network may come from: global unicast and unique local. */
+const ADMIN_IPV6_SPACES = ["2000::/3", "fc00::/7"];
+
+/** Whether the IPv6 network `inner` lies inside `outer` (both valid CIDRs). */
+function ipv6Within(inner: string, outer: string): boolean {
+    const [a, ap] = inner.split("/");
+    const [b, bp] = outer.split("/");
+    const shift = BigInt(128 - Number(bp));
+    return Number(ap) >= Number(bp) && ipv6Bits(a)! >> shift === ipv6Bits(b)! >> shift;
+}
 
 /** An admin network: IPv4 or IPv6 CIDR, never the whole Internet or a large part of it. */
 const ADMIN_CIDR: StringRule = {
@@ -102,6 +114,10 @@ const ADMIN_CIDR: StringRule = {
         }
         if (prefix < (ipv6 ? ADMIN_MIN_PREFIX.ipv6 : ADMIN_MIN_PREFIX.ipv4)) {
             return `is "${value}", which opens SSH to a large part of the Internet`;
+        }
+        if (ipv6 && !ADMIN_IPV6_SPACES.some((space) => ipv6Within(value, space))) {
+            // ::ffff:0:0/96 is all of IPv4 again, ::/96 the old IPv4-compatible space.
+            return `is "${value}", outside global unicast (2000::/3) and unique local (fc00::/7) space`;
         }
         return undefined;
     },
@@ -158,11 +174,20 @@ export function readFirewallConfig(reader: ConfigReader): FirewallConfig {
 
     const remoteView = view.object("remote", ["host", "user", "hostKey"]);
     reader.declare(FIREWALL_KEY_SECRET);
+    const key = reader.raw(FIREWALL_KEY_SECRET);
+    if (key !== undefined && !reader.isSecret(FIREWALL_KEY_SECRET)) {
+        // Unused or not, a plain private key sits in clear in the stack file.
+        reader.report(
+            FIREWALL_KEY_SECRET,
+            "is set in plain text",
+            `a secret: pulumi config set --secret ${FIREWALL_KEY_SECRET} < key`,
+        );
+    }
     if (mode === "local" || !manage) {
         if (view.has("remote") && manage) {
             view.report("remote", "is set while mode is local", "mode: remote, or no remote");
         }
-        if (reader.raw(FIREWALL_KEY_SECRET) !== undefined && manage) {
+        if (key !== undefined && manage) {
             reader.report(
                 FIREWALL_KEY_SECRET,
                 "is set while firewall.mode is local",
@@ -193,17 +218,11 @@ export function readFirewallConfig(reader: ConfigReader): FirewallConfig {
             "the networks Pulumi and the admins connect from",
         );
     }
-    if (reader.raw(FIREWALL_KEY_SECRET) === undefined) {
+    if (key === undefined) {
         reader.report(
             FIREWALL_KEY_SECRET,
             "is not set",
             `the SSH private key: pulumi config set --secret ${FIREWALL_KEY_SECRET} < key`,
-        );
-    } else if (!reader.isSecret(FIREWALL_KEY_SECRET)) {
-        reader.report(
-            FIREWALL_KEY_SECRET,
-            "is set in plain text",
-            `a secret: pulumi config set --secret ${FIREWALL_KEY_SECRET} < key`,
         );
     }
     return { manage, mode, adminCidrs, sshPort, ipv6, logging, remote };

@@ -79,11 +79,16 @@ describe("firewall configuration", () => {
     it("refuses the whole Internet written with leading zeros, and broad networks", () => {
         // iptables reads /00 as /0; a check for the text "/0" would let it through.
         const cidrs = ["0.0.0.0/00", "::/00", "0.0.0.0/1", "128.0.0.0/1", "2001::/16"];
+        // ip6tables reads /032 in base 8; the IPv4-mapped and -compatible spaces are IPv4 again.
+        cidrs.push("2001:db8::/032", "::ffff:0:0/96", "::ffff:a00:0/104", "0::/32", "ff02::/16");
         assert.deepEqual(
             firewallIssues({ adminCidrs: [...cidrs, "010.0.0.0/8"] }),
             cidrs.concat("010.0.0.0/8").map((_, i) => `firewall.adminCidrs[${i}]`),
         );
-        assert.deepEqual(firewallIssues({ adminCidrs: ["10.0.0.0/8", "2001:db8::/32"] }), []);
+        assert.deepEqual(
+            firewallIssues({ adminCidrs: ["10.0.0.0/8", "2001:db8::/32", "fd00:1234::/48"] }),
+            [],
+        );
     });
 
     it("refuses IPv6 networks with host bits, as for IPv4", () => {
