@@ -5,6 +5,8 @@ import {
     NON_ROOT_USER,
     addressInCidr,
     cidrContains,
+    hostProblem,
+    portProblem,
     parseCidr,
     reservedAddresses,
 } from "./rules";
@@ -138,6 +140,10 @@ const HTTPS_URL: StringRule = {
     rendered: true,
     pattern: /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/,
     expected: "an https address without a path, such as https://vault.example.com:8200",
+    check: (value) => {
+        const [host, port] = value.slice("https://".length).split(":");
+        return hostProblem(host) ?? (port === undefined ? undefined : portProblem(port));
+    },
 };
 
 /** The port of Vault's TLS API listener. */

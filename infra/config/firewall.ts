@@ -1,5 +1,5 @@
 import { ConfigReader, StringRule } from "./reader";
-import { IPV4, parseCidr } from "./rules";
+import { IPV4, hostProblem, parseCidr } from "./rules";
 
 /** `local` when Pulumi runs on the Docker host itself; `remote` reaches the host over SSH. */
 export type FirewallMode = "local" | "remote";
@@ -199,7 +199,7 @@ export function readFirewallConfig(reader: ConfigReader): FirewallConfig {
     const host = remoteView.string("host", "", {
         rendered: true,
         expected: "the Docker host's DNS name or IPv4 address",
-        check: (v) => (HOST_NAME.test(v) || IPV4.pattern!.test(v) ? undefined : `is "${v}"`),
+        check: (v) => (HOST_NAME.test(v) || IPV4.pattern!.test(v) ? hostProblem(v) : `is "${v}"`),
     });
     const remote: FirewallRemote = {
         host,

@@ -444,15 +444,31 @@ function checkInteger(
  * Names that usually hold a secret (environment variables, settings): a bad value under such a
  * name is reported without being shown, since it may be the secret itself.
  */
-export const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+export const SECRET_LOOKING =
+    /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIAL)/i;
 
-/** {@link describe}, except that a value under a secret-looking name is not shown. */
+/**
+ * {@link describe}, except that a value is not shown when any part of its path looks secret
+ * (`app.env.PASSWORD.x` as much as `app.env.DB_PASSWORD`).
+ */
 export function describeAt(path: string, value: unknown): string {
-    const name = path.slice(path.lastIndexOf(".") + 1);
-    if (SECRET_LOOKING.test(name) && (typeof value === "string" || typeof value === "number")) {
-        return `a ${typeof value} that is not shown (${printable(name)} looks like a secret)`;
+    if (SECRET_LOOKING.test(path) && (typeof value === "string" || typeof value === "number")) {
+        return `a ${typeof value} that is not shown (its name looks like a secret)`;
     }
     return describe(value);
+}
+
+/** A URL's user part with a password: `scheme://user:password@`, the password up to the last @. */
+const URL_PASSWORD = /([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/@:]*):\S*@/g;
+
+/** The text with every URL password masked. */
+export function maskUrlPasswords(text: string): string {
+    return text.replace(URL_PASSWORD, "$1:***@");
+}
+
+/** Whether the text holds a URL with a password. */
+export function hasUrlPassword(text: string): boolean {
+    return new RegExp(URL_PASSWORD.source).test(text);
 }
 
 /**
@@ -470,7 +486,7 @@ export function describe(value: unknown): string {
         return "an object";
     }
     if (typeof value === "string") {
-        const masked = value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/, "$1:***@");
+        const masked = maskUrlPasswords(value);
         const shown = masked.length > 60 ? `${masked.slice(0, 57)}...` : masked;
         return `"${printable(shown)}"`;
     }

@@ -30,6 +30,30 @@ export const IPV4: StringRule = {
     expected: "an IPv4 address such as 203.0.113.10",
 };
 
+/**
+ * Why a host to connect to (a DNS name or an IPv4 address) is not in a form every resolver reads
+ * alike, or undefined. A name made only of numbers and hex (`0x7f.1`, `2130706433`, `010.0.0.1`)
+ * is an address to inet_aton, which SSH and libc use: 127.0.0.1 and 8.0.0.1 here.
+ */
+export function hostProblem(host: string): string | undefined {
+    const labels = host.split(".");
+    if (labels.every((l) => /^(0x[0-9a-f]*|[0-9]+)$/i.test(l))) {
+        return IPV4.pattern!.test(host)
+            ? undefined
+            : `has the host "${host}", an address not in dotted-quad form (such as 203.0.113.10)`;
+    }
+    const name =
+        /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+    return name.test(host) ? undefined : `has the host "${host}", which is not a DNS name`;
+}
+
+/** Why a port in a URL is not a decimal number from 1 to 65535, or undefined. */
+export function portProblem(port: string): string | undefined {
+    return /^[1-9]\d{0,4}$/.test(port) && Number(port) <= 65535
+        ? undefined
+        : `has the port "${port}"; expected a number from 1 to 65535 without leading zeros`;
+}
+
 /** Private address ranges (RFC 1918): Docker networks never take public addresses. */
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 

@@ -5,6 +5,7 @@ import {
     OFFLINE_SECRET_PLACEHOLDER,
     ObjectView,
     SECRET_LOOKING,
+    hasUrlPassword,
     printable,
 } from "./reader";
 import {
@@ -395,8 +396,14 @@ function readApp(reader: ConfigReader, requireDigest: boolean): AppConfig {
         "limits",
     ]);
     const env = view.stringMap("env", ENV_NAME, { pattern: /^[^\r\n\0]*$/, expected: "one line" });
-    for (const name of Object.keys(env)) {
-        if (name === "PORT") {
+    for (const [name, value] of Object.entries(env)) {
+        if (hasUrlPassword(value)) {
+            view.report(
+                `env.${name}`,
+                "holds a URL with a password, in plain config",
+                `the URL in a secret key: appSecretFiles.${name} or appSecretEnv.${name}`,
+            );
+        } else if (name === "PORT") {
             view.report("env.PORT", "is set, but the stack sets PORT from app.port", "app.port");
         } else if (SECRET_LOOKING.test(name)) {
             view.report(
@@ -482,10 +489,26 @@ function readProvidedTls(reader: ConfigReader, domains: string[]): void {
     } else if (/PRIVATE KEY/.test(cert)) {
         reader.report("tlsCertificate", "contains a private key", `${certHow}, without the key`);
     } else {
-        // The first certificate of the chain is the server's.
+        // The first certificate of the chain is the server's. Browsers match names in the
+        // subject alternative names only (never the CN) and take no partial wildcards.
         const leaf = new X509Certificate(cert);
-        const uncovered = domains.filter((d) => leaf.checkHost(d) === undefined);
-        if (uncovered.length > 0) {
+        const options = { subject: "never", partialWildcards: false } as const;
+        const uncovered = domains.filter((d) => leaf.checkHost(d, options) === undefined);
+        const now = Date.now();
+        const serverAuth = "1.3.6.1.5.5.7.3.1";
+        if (now > Date.parse(leaf.validTo) || now < Date.parse(leaf.validFrom)) {
+            reader.report(
+                "tlsCertificate",
+                `is valid from ${leaf.validFrom} to ${leaf.validTo}, not now`,
+                `${certHow}, currently valid`,
+            );
+        } else if (leaf.keyUsage !== undefined && !leaf.keyUsage.includes(serverAuth)) {
+            reader.report(
+                "tlsCertificate",
+                "is not for TLS servers (its extended key usage lacks serverAuth)",
+                `${certHow}, issued for server authentication`,
+            );
+        } else if (uncovered.length > 0) {
             reader.report(
                 "tlsCertificate",
                 `is not valid for ${uncovered.join(", ")} (its subject: ${printable(leaf.subject.replace(/\n/g, ", "))})`,

@@ -40,6 +40,14 @@ interface Case {
 }
 
 const proxy = (fields: Record<string, unknown>) => ({ proxy: { ...fields } });
+/** A production stack for app.example.com with a provided certificate (the key is a secret). */
+const providedTls = (tlsCertificate: string) => ({
+    environment: "production",
+    domains: ["app.example.com"],
+    tls: { source: "provided" },
+    tlsCertificate,
+    tlsPrivateKey: OFFLINE_SECRET_PLACEHOLDER,
+});
 const app = (fields: Record<string, unknown>) => ({ app: { ...fields } });
 
 const CASES: Case[] = [
@@ -351,6 +359,36 @@ const CASES: Case[] = [
         problem: /would set API_KEY_FILE/,
     },
     {
+        rule: "a host to connect to is a DNS name or a dotted quad, not 0x7f.1",
+        overrides: { vault: { mode: "external", address: "https://0x7f.1:8200" } },
+        key: "vault.address",
+        problem: /"0x7f\.1", an address not in dotted-quad form/,
+    },
+    {
+        rule: "a URL's port has no leading zeros and is at most 65535",
+        overrides: { dockerHost: "ssh://deploy@host.example.com:099999" },
+        key: "dockerHost",
+        problem: /the port "099999"/,
+    },
+    {
+        rule: "an SSH host given as a number is refused",
+        overrides: { dockerHost: "ssh://deploy@2130706433" },
+        key: "dockerHost",
+        problem: /"2130706433", an address not in dotted-quad form/,
+    },
+    {
+        rule: "plain app.env may not hold a URL with a password",
+        overrides: app({ env: { DATABASE_URL: "postgres://app:hunter2@db:5432/x" } }),
+        key: "app.env.DATABASE_URL",
+        problem: /holds a URL with a password/,
+    },
+    {
+        rule: "an SSH private key in plain text is refused even with the firewall off",
+        overrides: { firewall: { manage: false }, firewallSshPrivateKey: "-----BEGIN KEY" },
+        key: "firewallSshPrivateKey",
+        problem: /plain text/,
+    },
+    {
         rule: "the Docker host is a socket, ssh or tcp URL",
         overrides: { dockerHost: "docker.example.com" },
         key: "dockerHost",
@@ -462,11 +500,7 @@ describe("stack configuration", () => {
     it("accepts a digest-pinned image from a registry with a port", () => {
         const issues = issuesFor(
             {
-                environment: "production",
-                domains: ["app.example.com"],
-                tls: { source: "provided" },
-                tlsCertificate: CERT,
-                tlsPrivateKey: OFFLINE_SECRET_PLACEHOLDER,
+                ...providedTls(CERT),
                 proxy: { image: `localhost:5000/nginx:1.27${PIN}` },
                 app: { image: `localhost:5000/daur-ai${PIN}` },
                 postgres: { image: `localhost:5000/postgres:15${PIN}`, user: "999:999" },
@@ -504,6 +538,25 @@ describe("stack configuration", () => {
         assert.doesNotMatch(issues[0].problem, /app\.example\.com,/);
     });
 
+    for (const [file, problem] of [
+        [
+            "refused-expired.pem",
+            /is valid from Jan {2}1 00:00:00 2020 GMT to Feb {2}1 00:00:00 2020 GMT, not now/,
+        ],
+        ["refused-cn-only.pem", /is not valid for app\.example\.com/],
+        ["refused-partial-wildcard.pem", /is not valid for app\.example\.com/],
+        ["refused-client-only.pem", /lacks serverAuth/],
+    ] as const) {
+        it(`refuses a certificate browsers refuse: ${file}`, () => {
+            const pem = fs.readFileSync(path.join(ROOT, "test", "fixtures", "tls", file), "utf8");
+            const issues = issuesFor(providedTls(pem), ["tlsPrivateKey"]).filter(
+                (i) => i.key === "hardened-stack:tlsCertificate",
+            );
+            assert.equal(issues.length, 1, JSON.stringify(issues));
+            assert.match(issues[0].problem, problem);
+        });
+    }
+
     it("leaves a certificate set with --secret to the CLI, offline", () => {
         const issues = issuesFor(
             {
@@ -540,6 +593,16 @@ describe("stack configuration", () => {
         }
         assert.doesNotMatch(text, /hunter2|123456789|S3cret/);
         assert.match(text, /ssh:\/\/deploy:\*\*\*@host\.example\.com/);
+        // A name that looks secret anywhere in the path, a hyphen, a password with / or @ in it.
+        const more = formatIssues(
+            issuesFor({
+                app: { env: { "PASSWORD.x": "hunter2\n", "API-KEY": "hunter2\n" } },
+                dockerHost: " ssh://deploy:hunter2@host",
+                vault: { mode: "external", address: "https://admin:hun/ter2@vault.example.com" },
+                proxy: { image: "ssh://u:hunter2@x@host/x" },
+            }),
+        );
+        assert.doesNotMatch(more, /hunter2|ter2/);
     });
 
     it("gives every service its own uid", () => {
