@@ -53,11 +53,9 @@ async function main(): Promise<number> {
     const out = args.values.out;
     if (out !== undefined) {
         // Checked before the run, so that a report is never computed only to be lost.
-        const folder = path.dirname(path.resolve(out));
-        if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-            console.error(
-                `check: --out ${printable(out)}: the folder ${printable(folder)} does not exist`,
-            );
+        const problem = outProblem(out);
+        if (problem) {
+            console.error(`check: --out ${printable(out)}: ${problem}`);
             return 2;
         }
     }
@@ -86,6 +84,30 @@ async function main(): Promise<number> {
         await new Promise<void>((resolve) => process.stdout.write(report, () => resolve()));
     }
     return summarize(result).passed ? 0 : 1;
+}
+
+/** Why the report cannot be written to `out`, or undefined. */
+function outProblem(out: string): string | undefined {
+    if (out === "") {
+        return "is empty; expected a file path";
+    }
+    const target = path.resolve(out);
+    const folder = path.dirname(target);
+    if (!fs.existsSync(folder)) {
+        return `the folder ${printable(folder)} does not exist`;
+    }
+    if (!fs.statSync(folder).isDirectory()) {
+        return `${printable(folder)} is not a folder`;
+    }
+    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
+        return "is a folder; expected a file path";
+    }
+    try {
+        fs.accessSync(fs.existsSync(target) ? target : folder, fs.constants.W_OK);
+    } catch {
+        return "cannot be written (no permission)";
+    }
+    return undefined;
 }
 
 runCli("check", main, 2);

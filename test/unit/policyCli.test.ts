@@ -46,6 +46,9 @@ describe("npm run check", () => {
             ["--program", "no/such.ts"],
             ["--bogus"],
             ["--out", "/nonexistent-hs-folder/report.sarif"],
+            ["--out", ""],
+            ["--out", os.tmpdir()],
+            ["--out", "/etc/passwd/report.sarif"],
         ]) {
             const r = check(...args);
             assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
