@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { isScalar, parseAllDocuments, parseDocument, visit } from "yaml";
+import { Scalar, isMap, isScalar, parseAllDocuments, parseDocument, visit } from "yaml";
 
 import { OFFLINE_SECRET_PLACEHOLDER, printable } from "../../infra/config/reader";
 import { ProgramConfig } from "./mockRuntime";
@@ -209,6 +209,7 @@ function readMap(file: string): Record<string, unknown> {
     const doc = Array.isArray(docs) && docs.length === 1 ? docs[0] : parseDocument(text);
     const tags: string[] = [];
     const ambiguous: { text: string; offset: number }[] = [];
+    const repeatedMerges: Scalar[] = [];
     visit(doc, {
         Node(_, node) {
             if (node.tag && !PLAIN_TAGS.includes(node.tag)) {
@@ -221,8 +222,22 @@ function readMap(file: string): Record<string, unknown> {
             ) {
                 ambiguous.push({ text: node.source!, offset: node.range?.[0] ?? 0 });
             }
+            if (isMap(node)) {
+                const merges = node.items.filter((p) => isScalar(p.key) && p.key.source === "<<");
+                if (merges.length > 1) {
+                    // Two merge keys are a duplicate key; readers disagree on which applies.
+                    repeatedMerges.push(merges[1].key as Scalar);
+                }
+            }
         },
     });
+    if (repeatedMerges.length > 0) {
+        const line = text.slice(0, repeatedMerges[0].range?.[0] ?? 0).split("\n").length;
+        throw new StackFileError(
+            `${file}: line ${line}: a second merge key (<<) in one map; merge several with ` +
+                "one key and a list: <<: [*a, *b]",
+        );
+    }
     if (tags.length > 0) {
         throw new StackFileError(
             `${file}: uses the YAML tag ${tags[0]}; write plain values instead`,

@@ -213,6 +213,13 @@ describe("npm run preview", () => {
             /line 2: 017620 is a number the Pulumi CLI's YAML reader takes differently/,
         ],
         [
+            "two merge keys in one map",
+            "",
+            "a: &a {hardened-stack:environment: dev}\nb: &b {hardened-stack:environment: production}\n" +
+                "config:\n  <<: *a\n  <<: *b\n",
+            /line 5: a second merge key \(<<\) in one map/,
+        ],
+        [
             "a main file that does not exist",
             "main: infra/nope.ts\n",
             "config: {}\n",
