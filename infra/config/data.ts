@@ -5,8 +5,7 @@ import {
     NON_ROOT_USER,
     addressInCidr,
     cidrContains,
-    hostProblem,
-    portProblem,
+    hostPortProblem,
     parseCidr,
     reservedAddresses,
 } from "./rules";
@@ -140,10 +139,7 @@ const HTTPS_URL: StringRule = {
     rendered: true,
     pattern: /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/,
     expected: "an https address without a path, such as https://vault.example.com:8200",
-    check: (value) => {
-        const [host, port] = value.slice("https://".length).split(":");
-        return hostProblem(host) ?? (port === undefined ? undefined : portProblem(port));
-    },
+    check: (value) => hostPortProblem(value.slice("https://".length)),
 };
 
 /** The port of Vault's TLS API listener. */

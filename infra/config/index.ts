@@ -3,7 +3,7 @@ import { AppBuildConfig, readAppBuildConfig } from "./image";
 import { PolicyConfig, readPolicyConfig } from "./policy";
 import { DataConfig, readDataConfig } from "./data";
 import { ConfigReader, ConfigSource, pulumiConfigSource } from "./reader";
-import { hostProblem, portProblem } from "./rules";
+import { hostPortProblem } from "./rules";
 import { WebConfig, readWebConfig } from "./web";
 
 export { ConfigError, ConfigIssue, ConfigReader, ConfigSource, formatIssues } from "./reader";
@@ -38,13 +38,10 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(PROJECT)): 
             // No tcp://: the engine's API would be spoken unencrypted and unauthenticated.
             pattern: /^(unix:\/\/\/[\w./-]+|ssh:\/\/[\w.-]+@[\w.-]+(:\d+)?)$/,
             expected: "unix:///var/run/docker.sock or ssh://user@host[:port]",
-            check: (value) => {
-                if (!value.startsWith("ssh://")) {
-                    return undefined;
-                }
-                const [host, port] = value.slice(value.indexOf("@") + 1).split(":");
-                return hostProblem(host) ?? (port === undefined ? undefined : portProblem(port));
-            },
+            check: (value) =>
+                value.startsWith("ssh://")
+                    ? hostPortProblem(value.slice(value.indexOf("@") + 1))
+                    : undefined,
         });
     const policy = readPolicyConfig(reader);
     // Further tiers read their keys here, before finish(), so all problems surface together.

@@ -48,10 +48,16 @@ export function hostProblem(host: string): string | undefined {
 }
 
 /** Why a port in a URL is not a decimal number from 1 to 65535, or undefined. */
-export function portProblem(port: string): string | undefined {
+function portProblem(port: string): string | undefined {
     return /^[1-9]\d{0,4}$/.test(port) && Number(port) <= 65535
         ? undefined
         : `has the port "${port}"; expected a number from 1 to 65535 without leading zeros`;
+}
+
+/** Why `host` or `host:port` (the authority of a URL, without a user) is not usable, or undefined. */
+export function hostPortProblem(authority: string): string | undefined {
+    const [host, port] = authority.split(":");
+    return hostProblem(host) ?? (port === undefined ? undefined : portProblem(port));
 }
 
 /** Private address ranges (RFC 1918): Docker networks never take public addresses. */
