@@ -48,6 +48,28 @@ export function runStack(
     });
 }
 
+/** A custom resource as the mock runtime records it, with default resource options. */
+export function recordedResource(
+    type: string,
+    name: string,
+    urn: string,
+    inputs: Record<string, unknown>,
+): RecordedResource {
+    return {
+        urn,
+        type,
+        name,
+        custom: true,
+        inputs,
+        options: {
+            replaceOnChanges: [],
+            deleteBeforeReplace: false,
+            additionalSecretOutputs: [],
+            dependsOn: [],
+        },
+    };
+}
+
 /** The one resource with this type and name; throws when there is not exactly one. */
 export function findResource(run: ProgramRun, type: string, name: string): RecordedResource {
     const found = run.resources.filter((r) => r.type === type && r.name === name);

@@ -15,7 +15,7 @@ import { runPolicies } from "../../scripts/lib/policyRun";
 import { RecordedResource } from "../../scripts/lib/mockRuntime";
 import { baselineStack, pick } from "../fixtures/policy/baseline";
 import { engineResource, violations } from "../support/policy";
-import { devConfig } from "../support/program";
+import { devConfig, recordedResource } from "../support/program";
 
 const EXEMPTION = {
     policy: "container-has-healthcheck",
@@ -27,28 +27,15 @@ const EXEMPTION = {
 
 /** The baseline as the mock runtime would record it (providers first), for the offline runner. */
 function recorded(stack = baselineStack()): RecordedResource[] {
-    const record = (type: string, name: string, urn: string, inputs: Record<string, unknown>) => ({
-        urn,
-        type,
-        name,
-        custom: true,
-        inputs,
-        options: {
-            replaceOnChanges: [],
-            deleteBeforeReplace: false,
-            additionalSecretOutputs: [],
-            dependsOn: [],
-        },
-    });
     const providers = new Map(
         stack.flatMap((r) => (r.provider ? [[r.provider.urn, r.provider] as const] : [])),
     );
     return [
         ...[...providers.values()]
             .filter((p) => !stack.some((r) => r.type === p.type && r.name === p.name))
-            .map((p) => record(p.type, p.name, p.urn, {})),
+            .map((p) => recordedResource(p.type, p.name, p.urn, {})),
         ...stack.map((r) => ({
-            ...record(r.type, r.name, engineResource(r).urn, r.props),
+            ...recordedResource(r.type, r.name, engineResource(r).urn, r.props),
             provider: r.provider ? `${r.provider.urn}::id` : undefined,
         })),
     ];

@@ -3,24 +3,15 @@ import { describe, it } from "node:test";
 
 import { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { postgresBatches } from "../support/postgresObjects";
+import { recordedResource } from "../support/program";
 
 /** A run holding only the given postgresql resources. */
 function runOf(resources: [string, Record<string, unknown>][]): ProgramRun {
     return {
         outputs: {},
-        resources: resources.map(([type, inputs], i) => ({
-            urn: `urn:${i}`,
-            type: `postgresql:index/${type}`,
-            name: `r${i}`,
-            custom: true,
-            inputs,
-            options: {
-                replaceOnChanges: [],
-                deleteBeforeReplace: false,
-                additionalSecretOutputs: [],
-                dependsOn: [],
-            },
-        })),
+        resources: resources.map(([type, inputs], i) =>
+            recordedResource(`postgresql:index/${type}`, `r${i}`, `urn:${i}`, inputs),
+        ),
     };
 }
 
